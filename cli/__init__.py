@@ -1,0 +1,1 @@
+"""The exactnet command line: a thin typer layer over the library."""

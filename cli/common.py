@@ -1,0 +1,72 @@
+"""What every command shares: error handling (exit codes), consoles, progress, tables."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from exactnet.errors import ExactnetError
+from exactnet.network import Network
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_CHECK_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """One line on stderr, then exit with ``code`` (2: bad usage or input)."""
+    err.print(f"error: {message}", markup=False)
+    raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the library's input errors (and unreadable files) into one line and exit code 2."""
+    try:
+        yield
+    except (ExactnetError, OSError) as e:
+        fail(str(e))
+
+
+@contextlib.contextmanager
+def progress(description: str, total: int, quiet: bool) -> Iterator[Progress]:
+    """A transient rich progress bar on stderr (hidden with --quiet or when not a terminal).
+
+    Yields the ``Progress``; the task id of the single task is 0."""
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True, disable=quiet,
+    )
+    with bar:
+        bar.add_task(description, total=total)
+        yield bar
+
+
+def table(title: str, rows: list[tuple[str, str]]) -> Table:
+    """A two-column table of labelled values."""
+    t = Table(title=title, show_header=False, title_justify="left")
+    t.add_column(style="bold")
+    t.add_column()
+    for k, v in rows:
+        t.add_row(k, v)
+    return t
+
+
+def network_rows(net: Network) -> list[tuple[str, str]]:
+    """Shape, parameter count and bit statistics of a network, as table rows."""
+    stats = net.bit_stats()
+    shape = " → ".join(str(n) for n in [net.input_dim, *net.widths, net.output_dim])
+    return [
+        ("shape", shape),
+        ("parameters", f"{net.parameter_count():,}"),
+        ("largest parameter", f"{stats['largest_bits']:,} bits"),
+        ("all parameters", f"{stats['total_bits']:,} bits"),
+    ]

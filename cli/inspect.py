@@ -1,0 +1,36 @@
+"""exactnet inspect: what a network file holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from exactnet.network import Network
+from exactnet.rational import bits
+
+from .common import network_rows, out, table, user_errors
+
+
+def inspect(network: Path = typer.Argument(..., help="Network file (exactnet.network JSON).")) -> None:
+    """Layer shapes, parameter count, bit statistics and meta data of NETWORK."""
+    with user_errors():
+        net = Network.load(network)
+    out.print(table(str(network), network_rows(net)))
+    layers = Table(title="layers", title_justify="left")
+    for col in ("layer", "out x in", "activation", "parameters", "largest bits", "total bits"):
+        layers.add_column(col)
+    for k, layer in enumerate(net.layers, start=1):
+        sizes = [bits(q) for q in layer.numbers()]
+        o, i = layer.shape
+        layers.add_row(str(k), f"{o} x {i}", layer.activation, f"{len(sizes):,}", f"{max(sizes):,}", f"{sum(sizes):,}")
+    out.print(layers)
+    if net.meta:
+        meta = Table(title="meta", title_justify="left", show_header=False)
+        meta.add_column(style="bold")
+        meta.add_column()
+        for k, v in net.meta.items():
+            meta.add_row(k, v if isinstance(v, str) else json.dumps(v))
+        out.print(meta)

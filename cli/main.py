@@ -1,0 +1,25 @@
+"""The ``exactnet`` command: one typer application, one module per command."""
+
+from __future__ import annotations
+
+import typer
+
+from .build import build
+from .demo import demo
+from .inspect import inspect
+from .verify import verify
+
+app = typer.Typer(
+    name="exactnet",
+    help="Build ReLU networks that memorize data exactly, verify them exactly, inspect them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command()(demo)
+app.command()(build)
+app.command()(verify)
+app.command()(inspect)
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,57 @@
+"""exactnet verify: the independent exact check of a network file against a data file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from exactnet.dataset import read
+from exactnet.network import Network
+from exactnet.rational import to_text
+from exactnet.verify import verify as check
+
+from .common import EXIT_CHECK_FAILED, fail, out, progress, table, user_errors
+
+
+def verify(
+    network: Path = typer.Argument(..., help="Network file (exactnet.network JSON)."),
+    data: Path = typer.Argument(..., help="Data file; in .csv/.npy the last M columns are outputs."),
+    show: int = typer.Option(10, "--show", help="How many failing points to list."),
+    engine: str | None = typer.Option(None, "--engine", help="flint or python (default: flint when installed)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Evaluate NETWORK on DATA in exact arithmetic. Exit 0 when every output is exact, 1 otherwise."""
+    with user_errors():
+        net = Network.load(network)
+        dataset = read(data, net.output_dim)
+        start = time.perf_counter()
+        try:
+            with progress("verifying", len(net.layers), quiet) as bar:
+                cert = check(net, dataset, engine=engine, keep=show,
+                             progress=lambda done, total: bar.update(0, completed=done))
+        except ValueError as e:
+            fail(f"{network} on {data}: {e}")
+        seconds = time.perf_counter() - start
+    verdict = "exact" if cert.exact else f"NOT exact: {cert.failed:,} of {cert.points:,} points differ"
+    out.print(table("certificate", [
+        ("verdict", verdict),
+        ("points", f"{cert.points:,}"),
+        ("outputs", str(cert.outputs)),
+        ("max error", to_text(cert.max_error)),
+        ("network sha256", cert.network_sha256),
+        ("data sha256", cert.data_sha256),
+        ("engine", cert.engine),
+        ("time", f"{seconds:.3f} s"),
+    ]))
+    if cert.exact:
+        return
+    failures = Table(title="first failing points", title_justify="left")
+    for col in ("index", "expected", "got", "difference"):
+        failures.add_column(col)
+    for f in cert.failures:
+        failures.add_row(str(f.index), *(", ".join(map(to_text, v)) for v in (f.expected, f.got, f.difference)))
+    out.print(failures)
+    raise typer.Exit(EXIT_CHECK_FAILED)

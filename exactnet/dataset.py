@@ -1,0 +1,214 @@
+"""A validated, immutable data set of N distinct inputs in Q^d with outputs in Q^m.
+
+``Dataset.from_rows`` is the one validator every reader goes through: it converts every cell
+exactly (see ``rational.to_rational``), checks shapes, rejects NaN/inf and non-numbers, merges
+duplicate inputs whose outputs agree (counted in ``merged``) and rejects those whose outputs
+differ. Every ``DataError`` names the row (1-based, as in the file) and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from exactnet.errors import DataError
+from exactnet.rational import NotExact, to_rational, to_text
+
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Inputs ``X`` (N rows of d exact rationals) and outputs ``Y`` (N rows of m)."""
+
+    X: tuple[Row, ...]
+    Y: tuple[Row, ...]
+    merged: int = 0  # duplicate rows (equal input and output) dropped while reading
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.X)
+
+    @property
+    def dim(self) -> int:
+        return len(self.X[0])
+
+    @property
+    def outputs(self) -> int:
+        return len(self.Y[0])
+
+    def digest(self) -> str:
+        """SHA-256 of the exact data (inputs, then outputs, as rational text)."""
+        h = hashlib.sha256()
+        for x, y in zip(self.X, self.Y):
+            h.update((",".join(map(to_text, x)) + ";" + ",".join(map(to_text, y)) + "\n").encode())
+        return h.hexdigest()
+
+    @classmethod
+    def from_rows(
+        cls, X: Sequence[Sequence[Any]], Y: Sequence[Any], *, source: str = "data", first_row: int = 1
+    ) -> Dataset:
+        """Validate and convert. ``Y`` rows may be scalars (m = 1) or sequences.
+
+        Raises ``DataError`` naming ``source``, the row number (``first_row`` for the first) and
+        the column for: empty data, ragged or empty rows, non-numbers, NaN/inf, X and Y of
+        different lengths, and equal inputs with different outputs.
+        """
+        if len(X) == 0:
+            raise DataError(f"{source}: no data rows")
+        if len(X) != len(Y):
+            raise DataError(f"{source}: {len(X)} input rows but {len(Y)} output rows")
+        xs = [_row(x, source, first_row + k, "input") for k, x in enumerate(X)]
+        ys = [_row(y, source, first_row + k, "output") for k, y in enumerate(Y)]
+        for what, rows in (("input", xs), ("output", ys)):
+            width = len(rows[0])
+            if width == 0:
+                raise DataError(f"{source}: row {first_row}: no {what} columns")
+            for k, r in enumerate(rows):
+                if len(r) != width:
+                    raise DataError(
+                        f"{source}: row {first_row + k}: {len(r)} {what} values, expected {width} (ragged rows)"
+                    )
+        seen: dict[Row, tuple[int, Row]] = {}
+        keep_x: list[Row] = []
+        keep_y: list[Row] = []
+        for k, (x, y) in enumerate(zip(xs, ys)):
+            if x in seen:
+                row0, y0 = seen[x]
+                if y0 != y:
+                    raise DataError(
+                        f"{source}: rows {row0} and {first_row + k} have the same input but different outputs"
+                        f" ({_show(y0)} vs {_show(y)})"
+                    )
+                continue
+            seen[x] = (first_row + k, y)
+            keep_x.append(x)
+            keep_y.append(y)
+        return cls(tuple(keep_x), tuple(keep_y), merged=len(xs) - len(keep_x))
+
+
+def _row(values: Any, source: str, row: int, what: str) -> Row:
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        values = (values,)
+    out = []
+    for col, v in enumerate(values, start=1):
+        try:
+            out.append(to_rational(v.item() if hasattr(v, "item") else v))
+        except NotExact as e:
+            raise DataError(f"{source}: row {row}, {what} column {col}: {e}") from None
+    return tuple(out)
+
+
+def _show(row: Row) -> str:
+    return ", ".join(map(to_text, row))
+
+
+def read(path: str | Path, outputs: int = 1) -> Dataset:
+    """Read a data file by its extension.
+
+    * ``.csv``: numbers separated by commas, optional header line; the last ``outputs``
+      columns are outputs. Cells may be integers, decimals or fractions ("-7/3").
+    * ``.npz``: arrays ``X`` (N x d) and ``Y`` (N or N x m); floats keep their exact value.
+    * ``.npy``: one N x (d + outputs) array, split like a CSV.
+    * ``.json``: ``{"X": [[...], ...], "Y": [...]}``; numbers or exact strings.
+
+    Raises ``DataError`` for a missing or unreadable file, an unknown extension, or any
+    problem ``Dataset.from_rows`` finds.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(f"{p}: no such file")
+    ext = p.suffix.lower()
+    if ext == ".csv":
+        return _read_csv(p, outputs)
+    if ext in (".npz", ".npy"):
+        return _read_numpy(p, outputs)
+    if ext == ".json":
+        return _read_json(p)
+    raise DataError(f"{p}: unknown data format {ext or '(no extension)'!r}; use .csv, .npz, .npy or .json")
+
+
+def split_columns(rows: list[list[Any]], outputs: int, source: str, first_row: int) -> tuple[list, list]:
+    """Split table rows into inputs (all but the last ``outputs`` columns) and outputs."""
+    if outputs < 1:
+        raise DataError(f"{source}: outputs must be at least 1, got {outputs}")
+    xs, ys = [], []
+    for k, r in enumerate(rows):
+        if len(r) <= outputs:
+            raise DataError(
+                f"{source}: row {first_row + k}: {len(r)} columns, need at least {outputs + 1}"
+                f" ({outputs} output column(s) and one input)"
+            )
+        xs.append(r[:-outputs])
+        ys.append(r[-outputs:])
+    return xs, ys
+
+
+def _read_csv(p: Path, outputs: int) -> Dataset:
+    try:
+        text = p.read_text()
+    except UnicodeDecodeError:
+        raise DataError(f"{p}: not a text file") from None
+    rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
+    first_row = 1
+    if rows and not _numeric(rows[0][0]):
+        rows, first_row = rows[1:], 2  # a header line
+    if not rows:
+        raise DataError(f"{p}: no data rows")
+    xs, ys = split_columns([[c.strip() for c in r] for r in rows], outputs, str(p), first_row)
+    return Dataset.from_rows(xs, ys, source=str(p), first_row=first_row)
+
+
+def _numeric(cell: str) -> bool:
+    try:
+        to_rational(cell)
+    except NotExact:
+        return cell.strip().lower().lstrip("+-") in {"nan", "inf", "infinity"}
+    return True
+
+
+def _read_numpy(p: Path, outputs: int) -> Dataset:
+    import numpy as np
+
+    try:
+        loaded = np.load(p, allow_pickle=False)
+    except Exception as e:  # numpy raises several types for corrupt files
+        raise DataError(f"{p}: cannot read as {p.suffix} ({type(e).__name__}: {e})") from None
+    if p.suffix.lower() == ".npy":
+        arr = np.asarray(loaded)
+        if arr.ndim != 2:
+            raise DataError(f"{p}: expected a 2-d array, found shape {arr.shape}")
+        xs, ys = split_columns(arr.tolist(), outputs, str(p), 1)
+        return Dataset.from_rows(xs, ys, source=str(p))
+    with loaded as z:
+        missing = [k for k in ("X", "Y") if k not in z.files]
+        if missing:
+            raise DataError(f"{p}: missing array(s) {', '.join(missing)}; found {', '.join(z.files) or 'none'}")
+        X, Y = np.asarray(z["X"]), np.asarray(z["Y"])
+    if X.ndim != 2:
+        raise DataError(f"{p}: X must be 2-d (N x d), found shape {X.shape}")
+    if Y.ndim not in (1, 2):
+        raise DataError(f"{p}: Y must be 1-d or 2-d, found shape {Y.shape}")
+    return Dataset.from_rows(X.tolist(), Y.tolist(), source=str(p))
+
+
+def _read_json(p: Path) -> Dataset:
+    try:
+        obj = json.loads(p.read_text(), parse_float=str)  # "0.1" stays exactly 1/10
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise DataError(f"{p}: not valid JSON ({e})") from None
+    if not isinstance(obj, dict) or "X" not in obj or "Y" not in obj:
+        raise DataError(f'{p}: expected an object {{"X": [[...]], "Y": [...]}}')
+    X, Y = obj["X"], obj["Y"]
+    if not isinstance(X, list) or not isinstance(Y, list):
+        raise DataError(f"{p}: X and Y must be lists")
+    for k, x in enumerate(X, start=1):
+        if not isinstance(x, list):
+            raise DataError(f"{p}: X row {k} is not a list")
+    return Dataset.from_rows(X, Y, source=str(p))

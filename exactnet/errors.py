@@ -1,0 +1,17 @@
+"""Errors that exactnet raises for bad input. Each message names what is wrong and where."""
+
+
+class ExactnetError(ValueError):
+    """Base class: bad input that the user can fix. The CLI maps it to exit code 2."""
+
+
+class DataError(ExactnetError):
+    """Data that cannot be memorized as given (shape, values, duplicates, conflicts)."""
+
+
+class NetworkFileError(ExactnetError):
+    """A network file or object that does not follow the exactnet.network format."""
+
+
+class CapacityError(ExactnetError):
+    """Widths too small for the number of points."""

@@ -1,0 +1,135 @@
+"""The one place that chooses exactnet's exact number type.
+
+``Q`` is ``gmpy2.mpq`` when gmpy2 imports, ``fractions.Fraction`` otherwise; setting the
+environment variable ``EXACTNET_BACKEND=python`` forces ``Fraction``. Every other module
+imports ``Q`` from here, so both backends compute the same rationals.
+
+Conversions are exact: ``to_rational`` never rounds. A float (Python or numpy) becomes its
+exact binary value, a decimal string its exact decimal value ("0.1" is 1/10).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+from fractions import Fraction
+from typing import Any
+
+BACKEND: str
+if os.environ.get("EXACTNET_BACKEND", "").lower() == "python":
+    BACKEND = "python"
+else:
+    try:
+        import gmpy2
+
+        BACKEND = "gmpy2"
+    except ImportError:  # pragma: no cover - exercised only without gmpy2
+        BACKEND = "python"
+
+if BACKEND == "gmpy2":
+    Q: Any = gmpy2.mpq
+    RATIONAL_TYPES: tuple[type, ...] = (type(gmpy2.mpq(0)), Fraction)
+else:
+    Q = Fraction
+    RATIONAL_TYPES = (Fraction,)
+
+
+class NotExact(ValueError):
+    """A value that has no exact rational meaning (NaN, infinity, text that is not a number)."""
+
+
+def to_rational(value: object) -> Any:
+    """Return ``value`` as an exact ``Q``.
+
+    Accepts int, bool-free integers, Fraction, mpq, numpy integer/float scalars, Python floats
+    (their exact binary value), and strings: integers, decimals ("-1.25", "3e-2") and fractions
+    ("-7/3"). Raises ``NotExact`` for NaN, infinities, booleans and anything else.
+    """
+    if isinstance(value, bool):
+        raise NotExact(f"booleans are not numbers: {value!r}")
+    if isinstance(value, str):
+        return _parse(value)
+    if isinstance(value, numbers.Integral):
+        return Q(int(value))
+    if isinstance(value, RATIONAL_TYPES):
+        return Q(value.numerator, value.denominator)
+    if isinstance(value, numbers.Real):
+        f = float(value)
+        if not math.isfinite(f):
+            raise NotExact(f"not a finite number: {value!r}")
+        n, d = f.as_integer_ratio()
+        return Q(n, d)
+    raise NotExact(f"not a number: {value!r}")
+
+
+def _parse(text: str) -> Any:
+    s = text.strip()
+    if s.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
+        raise NotExact(f"not a finite number: {text!r}")
+    try:
+        f = Fraction(s)
+    except (ValueError, ZeroDivisionError):
+        raise NotExact(f"not a number: {text!r}") from None
+    return Q(f.numerator, f.denominator)
+
+
+def to_text(q: Any) -> str:
+    """Exact text of a rational: "3", "-7/2"."""
+    n, d = int(q.numerator), int(q.denominator)
+    return str(n) if d == 1 else f"{n}/{d}"
+
+
+def bits(q: Any) -> int:
+    """Storage size of a rational in bits: bit length of |numerator| plus of the denominator
+    (0 counts as 1 bit; an integer n has denominator 1, which adds 1)."""
+    return max(int(q.numerator).__abs__().bit_length(), 1) + int(q.denominator).bit_length()
+
+
+def floor(q: Any) -> int:
+    """Exact floor of a rational."""
+    return int(q.numerator) // int(q.denominator)
+
+
+def simplest_between(lo: Any, hi: Any) -> Any:
+    """The simplest rational strictly inside the open interval (lo, hi), lo < hi.
+
+    "Simplest" is the Stern-Brocot sense: smallest denominator, and among those the
+    smallest numerator in absolute value. If the interval holds an integer, the result is
+    the integer nearest to zero. Runs in O(number of continued-fraction terms) steps.
+    """
+    if not lo < hi:
+        raise ValueError(f"empty interval ({lo}, {hi})")
+    lo, hi = Q(lo), Q(hi)
+    if lo < 0 < hi:
+        return Q(0)
+    if hi <= 0:
+        return -simplest_between(-hi, -lo)
+    # 0 <= lo < hi: walk down the continued fraction, keeping the integer parts seen.
+    parts: list[int] = []
+    while True:
+        a = floor(lo)
+        if a + 1 < hi:
+            value = Q(a + 1)
+            break
+        if lo == a:  # the interval (a, hi) with hi <= a + 1
+            value = Q(a) + Q(1, floor(1 / (hi - a)) + 1)
+            break
+        parts.append(a)
+        lo, hi = 1 / (hi - a), 1 / (lo - a)
+    for a in reversed(parts):
+        value = a + 1 / value
+    return value
+
+
+def simplest_above(lo: Any) -> Any:
+    """The simplest rational strictly greater than ``lo``: the integer nearest to zero above it."""
+    lo = Q(lo)
+    if lo < 0:
+        return Q(0)
+    return Q(floor(lo) + 1)
+
+
+def simplest_below(hi: Any) -> Any:
+    """The simplest rational strictly less than ``hi``."""
+    return -simplest_above(-Q(hi))
