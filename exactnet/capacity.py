@@ -1,0 +1,58 @@
+"""Memorization capacities: how many points a ReLU architecture memorizes exactly, constructively.
+
+These are the counts the constructions accept (and tests check them at the boundary):
+
+* two hidden layers (a1, a2) with m outputs: a1 * (a2 div m) + (a2 mod m)  (Inoue, Theorems 3, 4)
+* one hidden layer of h neurons, any number of outputs: h + 1  (the classical interpolant)
+"""
+
+from __future__ import annotations
+
+from exactnet.errors import CapacityError
+
+
+def two_layer_capacity(a1: int, a2: int, outputs: int = 1) -> int:
+    """Points a two-hidden-layer network with widths (a1, a2) and ``outputs`` outputs memorizes."""
+    _positive(a1=a1, a2=a2, outputs=outputs)
+    return a1 * (a2 // outputs) + a2 % outputs
+
+
+def one_layer_capacity(hidden: int) -> int:
+    """Points a one-hidden-layer network with ``hidden`` neurons memorizes (any output count)."""
+    _positive(hidden=hidden)
+    return hidden + 1
+
+
+def parameter_count(dim: int, widths: list[int], outputs: int) -> int:
+    """Weights plus biases of a fully connected network dim -> widths... -> outputs."""
+    sizes = [dim, *widths, outputs]
+    return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+
+
+def smallest_two_layer(points: int, outputs: int = 1, dim: int = 1) -> tuple[int, int]:
+    """Widths (a1, a2) with capacity >= ``points``: fewest neurons a1 + a2, then fewest
+    parameters for input dimension ``dim``, then the larger a1. O(points) candidates."""
+    _positive(points=points, outputs=outputs, dim=dim)
+    best: tuple[int, int, int, int, int] | None = None
+    for a2 in range(1, points * outputs + outputs + 1):
+        # the smallest a1 that reaches the capacity with this a2 (a1 >= 1)
+        per, extra = a2 // outputs, a2 % outputs
+        if per == 0:
+            if extra < points:
+                continue
+            a1 = 1
+        else:
+            a1 = max(1, -(-(points - extra) // per))
+        key = (a1 + a2, parameter_count(dim, [a1, a2], outputs), -a1, a1, a2)
+        if best is None or key < best:
+            best = key
+        if best is not None and a2 > best[0]:
+            break
+    assert best is not None
+    return best[3], best[4]
+
+
+def _positive(**sizes: int) -> None:
+    for name, value in sizes.items():
+        if value < 1:
+            raise CapacityError(f"{name} must be at least 1, got {value}")
