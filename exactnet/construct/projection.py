@@ -60,7 +60,7 @@ def project(X: tuple[tuple[Any, ...], ...], seed: int = 0) -> Projection:
 def _made(scale: list[int], r: list[int], Z: list[list[int]], method: str) -> Projection | None:
     """The projection with row r (on the integer inputs Z) if it is injective, else None."""
     zmax = max(max(abs(v) for v in z) for z in Z)
-    if zmax * max(map(abs, r)) * len(r) < 1 << 62:
+    if zmax * max(1, *map(abs, r)) * len(r) < 1 << 62:  # every product and sum fits int64
         t = (np.array(Z, dtype=np.int64) @ np.array(r, dtype=np.int64)).tolist()
     else:
         t = [sum(a * b for a, b in zip(r, z)) for z in Z]
