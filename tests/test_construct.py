@@ -1,0 +1,87 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import exactnet
+from exactnet.construct.build import build_two_layer
+from exactnet.construct.projection import project
+from exactnet.errors import CapacityError
+from exactnet.rational import Q
+from exactnet.strategies import datasets
+from exactnet.synthetic import integer_data
+from exactnet.verify import verify
+
+
+@st.composite
+def problems(draw):
+    """Random widths a1, a2 <= 8 and a data set of N <= a1*a2 distinct rational points, d <= 6."""
+    a1, a2 = draw(st.integers(1, 8)), draw(st.integers(1, 8))
+    data = draw(datasets(max_dim=6, max_points=a1 * a2))
+    return a1, a2, data
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.integers(0, 3))
+def test_build_then_verify_is_exact_for_all_data(problem, seed):
+    a1, a2, data = problem
+    net = build_two_layer(data, a1, a2, seed=seed)
+    assert net.widths == [a1, a2]
+    cert = verify(net, data)
+    assert cert.exact and cert.max_error == 0
+    assert all(net(x) == list(y) for x, y in zip(data.X, data.Y))  # the plain evaluator agrees
+
+
+@settings(max_examples=40, deadline=None)
+@given(datasets(max_dim=3, max_points=30))
+def test_default_widths_are_the_fewest_neurons(data):
+    net = exactnet.build(data)
+    a1, a2 = net.widths
+    assert a1 * a2 >= data.n
+    assert all(b1 * b2 < data.n for b1 in range(1, a1 + a2) for b2 in range(1, a1 + a2 - b1))
+    assert verify(net, data).exact
+
+
+def test_the_seeds_example():
+    data = integer_data(9, 5, 0)
+    net = exactnet.build(data.X, [y[0] for y in data.Y], a1=3, a2=3)
+    assert net.widths == [3, 3] and exactnet.verify(net, data).exact
+    assert len({row for row in net.layers[0].weights}) == 1  # one projection row shared by every first-layer neuron
+    assert net.layers[2].weights == ((Q(1), Q(-1), Q(1)),)  # v alternates
+    assert net.bit_stats()["largest_bits"] < 100
+
+
+def test_deterministic_for_a_seed():
+    data = integer_data(50, 4, 3)
+    first, again = build_two_layer(data, 8, 7, seed=5), build_two_layer(data, 8, 7, seed=5)
+    assert first.to_json()["layers"] == again.to_json()["layers"]
+
+
+def test_floats_are_memorized_at_their_exact_value():
+    X = [[0.1, 0.2], [0.3, 0.1], [1e-300, 5e300]]
+    Y = [0.1, -2.5, 1 / 3]
+    net = exactnet.build(X, Y)
+    assert exactnet.verify(net, X, Y).exact
+    assert net(X[2]) == [Q(*(1 / 3).as_integer_ratio())]
+
+
+def test_capacity_error_names_the_numbers():
+    data = integer_data(10, 2, 0)
+    with pytest.raises(CapacityError, match=r"10 points do not fit widths 3 x 3.* = 9; smallest widths that fit") as e:
+        build_two_layer(data, 3, 3)
+    s1, s2 = map(int, str(e.value).rsplit(":", 1)[1].split(" x "))
+    assert s1 * s2 >= 10 and s1 + s2 == 7  # the fewest neurons that hold 10 points
+    with pytest.raises(CapacityError, match="at least 1"):
+        build_two_layer(data, 0, 20)
+
+
+def test_projection_is_injective_and_small():
+    data = integer_data(2000, 784, 1, high=256)
+    p = project(data.X, 0)
+    assert len(set(p.t)) == data.n
+    assert p.bits < 40  # grows with log N, not with d
+
+
+def test_projection_handles_columns_with_denominators():
+    X = tuple((Q(k, 3), Q(1, 7)) for k in range(20))
+    p = project(X, 0)
+    assert len(set(p.t)) == 20 and all(isinstance(v, int) for v in p.t)

@@ -1,0 +1,66 @@
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exactnet.rational import NotExact, Q, bits, simplest_above, simplest_below, simplest_between, to_rational, to_text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (3, Fraction(3)),
+        ("0.1", Fraction(1, 10)),
+        ("-7/3", Fraction(-7, 3)),
+        (" 2.5e-1 ", Fraction(1, 4)),
+        (0.1, Fraction(3602879701896397, 36028797018963968)),  # the exact binary value of 0.1
+        (np.float32(0.1), Fraction(13421773, 134217728)),
+        (np.int64(-5), Fraction(-5)),
+        (Fraction(2, 6), Fraction(1, 3)),
+    ],
+)
+def test_to_rational_is_exact(value, expected):
+    assert to_rational(value) == expected
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), "-inf", "NaN", "abc", "1/0", True, None, [1]])
+def test_to_rational_rejects(value):
+    with pytest.raises(NotExact):
+        to_rational(value)
+
+
+def test_text_and_bits():
+    assert to_text(Q(-7, 2)) == "-7/2" and to_text(Q(3)) == "3"
+    assert bits(Q(-7, 2)) == 3 + 2 and bits(Q(0)) == 2
+
+
+def _brute_simplest(lo: Fraction, hi: Fraction) -> Fraction:
+    q = 1
+    while True:
+        inside = [Fraction(p, q) for p in range(int(lo * q) - 2, int(hi * q) + 3) if lo < Fraction(p, q) < hi]
+        if inside:
+            return min(inside, key=abs)
+        q += 1
+
+
+fractions_ = st.builds(Fraction, st.integers(-60, 60), st.integers(1, 9))
+
+
+@settings(max_examples=300, deadline=None)
+@given(fractions_, fractions_)
+def test_simplest_between_is_the_smallest_denominator_inside(a, b):
+    if a == b:
+        return
+    lo, hi = min(a, b), max(a, b)
+    s = simplest_between(Q(lo), Q(hi))
+    assert lo < s < hi
+    assert s == _brute_simplest(lo, hi)
+
+
+def test_simplest_outside():
+    assert simplest_above(Q(5, 2)) == 3 and simplest_above(Q(-5, 2)) == 0 and simplest_above(Q(3)) == 4
+    assert simplest_below(Q(5, 2)) == 0 and simplest_below(Q(-5, 2)) == -3
+    with pytest.raises(ValueError):
+        simplest_between(Q(1), Q(1))

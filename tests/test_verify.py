@@ -1,0 +1,73 @@
+import ast
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import exactnet
+from exactnet.network import Layer, Network
+from exactnet.rational import Q
+from exactnet.strategies import datasets, networks
+from exactnet.synthetic import integer_data
+from exactnet.verify import evaluate_all, verify
+
+
+def _tamper(net: Network, layer: int, row: int, col: int, delta) -> Network:
+    layers = list(net.layers)
+    L = layers[layer]
+    weights = [list(r) for r in L.weights]
+    weights[row][col] += delta
+    layers[layer] = Layer(tuple(map(tuple, weights)), L.bias, L.activation)
+    return Network(tuple(layers), net.meta)
+
+
+@pytest.mark.parametrize("engine", ["flint", "python"])
+@pytest.mark.parametrize("layer", [0, 1, 2])
+def test_a_single_wrong_weight_is_caught(engine, layer):
+    data = integer_data(36, 5, 2)
+    net = exactnet.build(data, a1=6, a2=6)
+    assert verify(net, data, engine=engine).exact
+    bad = _tamper(net, layer, 0, 0, Q(1, 10**9))
+    cert = verify(bad, data, engine=engine)
+    assert not cert.exact and cert.failed >= 1 and cert.max_error > 0
+    f = cert.failures[0]
+    exact_out = bad(data.X[f.index])
+    assert list(f.got) == exact_out and f.difference[0] == exact_out[0] - data.Y[f.index][0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_engines_agree_with_the_plain_evaluator(draw):
+    net = draw.draw(networks(max_width=4))
+    data = draw.draw(datasets(min_dim=net.input_dim, max_dim=net.input_dim, max_points=8))
+    expected = [tuple(Fraction(int(v.numerator), int(v.denominator)) for v in net(x)) for x in data.X]
+    assert evaluate_all(net, data.X, engine="flint") == expected
+    assert evaluate_all(net, data.X, engine="python") == expected
+
+
+def test_certificate_records_digests_and_exact_error():
+    data = integer_data(9, 5, 0)
+    net = exactnet.build(data, a1=3, a2=3)
+    cert = verify(net, data)
+    assert cert.network_sha256 == verify(net.with_meta(other="meta"), data).network_sha256  # meta is not the network
+    assert cert.data_sha256 == data.digest() and cert.points == 9
+    shifted = Network(net.layers[:2] + (Layer(net.layers[2].weights, (net.layers[2].bias[0] + Q(1, 3),), "linear"),))
+    cert = verify(shifted, data)
+    assert cert.failed == 9 and cert.max_error == Fraction(1, 3) and len(cert.failures) == 9
+    assert len(verify(shifted, data, keep=2).failures) == 2
+
+
+def test_shape_mismatch_is_an_error():
+    net = exactnet.build(integer_data(4, 3, 0))
+    with pytest.raises(ValueError, match="takes 3 inputs"):
+        verify(net, integer_data(4, 2, 0))
+
+
+def test_verifier_is_independent_of_the_construction():
+    tree = ast.parse((Path(exactnet.__file__).parent / "verify.py").read_text())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert "exactnet.network" in imported  # the walk found the imports
+    assert not any(m and "construct" in m for m in imported), imported
