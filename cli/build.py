@@ -7,8 +7,10 @@ from pathlib import Path
 
 import typer
 
-from exactnet.construct.build import build_two_layer
+from exactnet.construct.build import METHODS, choose_widths
+from exactnet.construct.build import build as construct
 from exactnet.dataset import read
+from exactnet.labels import ENCODINGS, read_labelled
 from exactnet.verify import verify
 
 from .common import EXIT_CHECK_FAILED, err, fail, network_rows, out, progress, table, user_errors
@@ -19,25 +21,48 @@ def build(
     output: Path = typer.Option(..., "-o", "--output", help="Network file to write (JSON)."),
     a1: int | None = typer.Option(None, "--a1", help="First hidden layer width."),
     a2: int | None = typer.Option(None, "--a2", help="Second hidden layer width."),
-    outputs: int = typer.Option(1, "--outputs", "-m", help="Number of output columns M."),
+    outputs: int | None = typer.Option(None, "--outputs", "-m", help="Number of output columns M (default 1)."),
+    labels: str | None = typer.Option(
+        None, "--labels", help="The last column holds class labels: one-hot (M = number of classes) or scalar."),
+    method: str = typer.Option("two-hidden-layer", "--method", help="two-hidden-layer or one-hidden-layer."),
     seed: int = typer.Option(0, "--seed", help="Seed for the projection row (builds are reproducible)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Build a two-hidden-layer ReLU network that memorizes DATA exactly, verify it, save it.
+    """Build a ReLU network that memorizes DATA exactly, verify it, save it.
 
-    Without --a1/--a2 the widths are the fewest neurons with a1*a2 >= N. The file is written
-    only when the independent verifier confirms every output exactly.
+    two-hidden-layer (default): widths exactly --a1 x --a2, holding a1*(a2 div M) + (a2 mod M)
+    points; without widths, the fewest neurons (then fewest parameters) that hold N.
+    one-hidden-layer: N - 1 neurons. The file is written only when the independent verifier
+    confirms every output exactly.
     """
     with user_errors():
-        if outputs != 1:
-            fail(f"--outputs {outputs}: only one output column is supported by this build")
-        dataset = read(data, outputs)
+        if method not in METHODS:
+            fail(f"--method {method!r}: expected one of {', '.join(METHODS)}")
+        if labels is not None and labels not in ENCODINGS:
+            fail(f"--labels {labels!r}: expected one of {', '.join(ENCODINGS)}")
+        if method == "one-hidden-layer" and (a1 is not None or a2 is not None):
+            fail("--a1/--a2 apply to --method two-hidden-layer only")
+        labelled = None
+        if labels is not None:
+            labelled = read_labelled(data, labels)
+            dataset = labelled.data
+            if outputs is not None and outputs != dataset.outputs:
+                fail(f"--outputs {outputs}: --labels {labels} with {len(labelled.classes)} classes "
+                     f"gives {dataset.outputs} output(s)")
+        else:
+            dataset = read(data, 1 if outputs is None else outputs)
         if dataset.merged:
             err.print(f"warning: {data}: merged {dataset.merged} duplicate row(s) with equal outputs", markup=False)
+        total = 0
+        if method == "two-hidden-layer":
+            widths = choose_widths(dataset.n, dataset.outputs, dataset.dim, a1, a2)
+            total = widths.a2
+            if widths.reason:
+                out.print(widths.reason, markup=False)
         start = time.perf_counter()
-        with progress("building", a2 or 0, quiet) as bar:
-            net = build_two_layer(dataset, a1, a2, seed=seed,
-                                  progress=lambda done, total: bar.update(0, completed=done, total=total))
+        with progress("building", total, quiet) as bar:
+            net = construct(dataset, a1, a2, method=method, seed=seed,
+                            progress=lambda done, total: bar.update(0, completed=done, total=total))
         built = time.perf_counter() - start
         start = time.perf_counter()
         with progress("verifying", len(net.layers), quiet) as bar:
@@ -45,11 +70,15 @@ def build(
         checked = time.perf_counter() - start
     if not cert.exact:
         fail(f"verification failed on {cert.failed} point(s); no file written", EXIT_CHECK_FAILED)
-    net = net.with_meta(verify_seconds=round(checked, 6), certificate=cert.to_json())
+    net = net.with_meta(verify_seconds=round(checked, 6), certificate=cert.to_json(),
+                        **(labelled.meta() if labelled else {}))
     with user_errors():
         net.save(output)
+    rows = [("points", f"{dataset.n:,}" + (f" ({dataset.merged} duplicates merged)" if dataset.merged else ""))]
+    if labelled:
+        rows.append(("classes", f"{len(labelled.classes)}, {labelled.encoding}"))
     out.print(table(f"built {output}", [
-        ("points", f"{dataset.n:,}" + (f" ({dataset.merged} duplicates merged)" if dataset.merged else "")),
+        *rows,
         *network_rows(net),
         ("projection", f"{net.meta['projection']['method']}, {net.meta['projection']['bits']} bits"),
         ("build", f"{built:.3f} s"),

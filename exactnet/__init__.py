@@ -13,19 +13,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from exactnet.construct.build import build_two_layer, smallest_widths
+from exactnet.capacity import smallest_two_layer
+from exactnet.construct.build import build as _build
+from exactnet.construct.one_layer import build_one_layer as _build_one_layer
 from exactnet.dataset import Dataset
 from exactnet.dataset import read as read_data
 from exactnet.errors import CapacityError, DataError, ExactnetError, NetworkFileError
+from exactnet.labels import Labelled, read_labelled
+from exactnet.labels import encode as encode_labels
 from exactnet.network import Layer, Network
 from exactnet.rational import BACKEND, Q, to_rational
 from exactnet.verify import Certificate
 from exactnet.verify import verify as _verify
 
 __all__ = [
-    "BACKEND", "CapacityError", "Certificate", "DataError", "Dataset", "ExactnetError", "Layer",
-    "Network", "NetworkFileError", "Q", "as_dataset", "build", "read_data", "smallest_widths",
-    "to_rational", "verify",
+    "BACKEND", "CapacityError", "Certificate", "DataError", "Dataset", "ExactnetError", "Labelled", "Layer",
+    "Network", "NetworkFileError", "Q", "as_dataset", "build", "build_one_layer", "encode_labels", "read_data",
+    "read_labelled", "smallest_two_layer", "to_rational", "verify",
 ]
 __version__ = "0.1.0"
 
@@ -40,14 +44,24 @@ def as_dataset(X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = N
 
 
 def build(X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = None, *,
-          a1: int | None = None, a2: int | None = None, seed: int = 0, progress: Any = None) -> Network:
-    """A two-hidden-layer ReLU network with widths (a1, a2) that returns every output exactly.
+          a1: int | None = None, a2: int | None = None, method: str = "two-hidden-layer", seed: int = 0,
+          progress: Any = None) -> Network:
+    """A ReLU network that returns every output exactly.
 
     ``X``: N inputs (rows of numbers: int, Fraction, mpq, exact strings, floats taken at their
-    exact binary value) or a ``Dataset``; ``Y``: N outputs. Widths default to the fewest
-    neurons with a1 * a2 >= N. Raises ``DataError`` or ``CapacityError`` for bad input.
+    exact binary value) or a ``Dataset``; ``Y``: N outputs, scalars or rows of m numbers.
+    ``method="two-hidden-layer"``: widths exactly (a1, a2), for N <= a1*(a2 div m) + (a2 mod m)
+    (Inoue's Theorems 3 and 4); missing widths: fewest neurons, then fewest parameters
+    (``smallest_two_layer``). ``method="one-hidden-layer"``: the N - 1 neuron baseline.
+    Raises ``DataError`` or ``CapacityError`` for bad input.
     """
-    return build_two_layer(as_dataset(X, Y), a1, a2, seed=seed, progress=progress)
+    return _build(as_dataset(X, Y), a1, a2, method=method, seed=seed, progress=progress)
+
+
+def build_one_layer(X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = None, *,
+                    seed: int = 0) -> Network:
+    """The one-hidden-layer baseline: N - 1 hidden neurons (one for N = 1), any output count."""
+    return _build_one_layer(as_dataset(X, Y), seed=seed)
 
 
 def verify(net: Network, X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = None,

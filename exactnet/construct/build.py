@@ -1,41 +1,108 @@
-"""Assemble a ``Network`` from the construction steps: projection, segments, second layer."""
+"""Build entry points: choose the widths, dispatch on the method and the output count, and
+``assemble`` a ``Network`` from the construction steps (projection, knots, second layer)."""
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from exactnet.capacity import smallest_two_layer, two_layer_capacity
 from exactnet.construct.projection import Projection, as_rationals, project
 from exactnet.construct.segments import cut
 from exactnet.construct.two_layer import knot_values_to_weights, second_layer
 from exactnet.dataset import Dataset
-from exactnet.errors import CapacityError, DataError
+from exactnet.errors import CapacityError
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
 
+METHODS = ("two-hidden-layer", "one-hidden-layer")
+Progress = Callable[[int, int], None]
 
-def smallest_widths(n: int) -> tuple[int, int]:
-    """The widths (a1, a2) with the fewest neurons a1 + a2 such that a1 * a2 >= n; a1 >= a2."""
-    if n < 1:
-        raise CapacityError(f"need at least one point, got {n}")
-    a1 = math.isqrt(n - 1) + 1
-    return a1, -(-n // a1)
+
+@dataclass(frozen=True)
+class Widths:
+    """Hidden widths (a1, a2) and why they were chosen ("" when both were given)."""
+
+    a1: int
+    a2: int
+    reason: str = ""
+
+
+def choose_widths(points: int, outputs: int = 1, dim: int = 1, a1: int | None = None,
+                  a2: int | None = None) -> Widths:
+    """The widths a two-hidden-layer build with ``outputs`` outputs uses for ``points`` points.
+
+    Both missing: ``capacity.smallest_two_layer`` (fewest neurons, then fewest parameters).
+    One missing: the smallest value of it whose capacity a1 * (a2 div m) + (a2 mod m) reaches N.
+    Raises ``CapacityError`` for widths below 1 or a capacity below N, stating the capacity
+    and the smallest widths that would fit.
+    """
+    if points < 1:
+        raise CapacityError(f"need at least one point, got {points}")
+    if outputs < 1:
+        raise CapacityError(f"outputs must be at least 1, got {outputs}")
+    m = outputs
+    if a1 is None and a2 is None:
+        s1, s2 = smallest_two_layer(points, m, dim)
+        cap = two_layer_capacity(s1, s2, m)
+        return Widths(s1, s2, f"widths {s1} x {s2}: fewest neurons ({s1 + s2}) with capacity {cap:,} >= "
+                              f"{points:,} for {m} output{'s' if m > 1 else ''}")
+    for name, value in (("a1", a1), ("a2", a2)):
+        if value is not None and value < 1:
+            raise CapacityError(f"{name} must be at least 1, got {value}")
+    reason = ""
+    if a2 is None:
+        assert a1 is not None
+        a2 = next(b for b in range(1, (points + 1) * m + 1) if two_layer_capacity(a1, b, m) >= points)
+        reason = f"a2 = {a2}: the smallest with capacity >= {points:,} at a1 = {a1}"
+    elif a1 is None:
+        q, r = divmod(a2, m)
+        a1 = max(1, -(-(points - r) // q)) if q else 1
+        reason = f"a1 = {a1}: the smallest with capacity >= {points:,} at a2 = {a2}"
+    cap = two_layer_capacity(a1, a2, m)
+    if cap < points:
+        s1, s2 = smallest_two_layer(points, m, dim)
+        raise CapacityError(
+            f"{points:,} points do not fit widths {a1} x {a2} with {m} output(s): capacity "
+            f"a1*(a2 div m) + (a2 mod m) = {cap:,}; smallest widths that fit: {s1} x {s2}"
+        )
+    return Widths(a1, a2, reason)
+
+
+def build(data: Dataset, a1: int | None = None, a2: int | None = None, method: str = "two-hidden-layer",
+          seed: int = 0, progress: Progress | None = None) -> Network:
+    """A network that returns every output of ``data`` exactly, built by ``method``:
+    "two-hidden-layer" (``build_two_layer``, widths exactly (a1, a2)) or "one-hidden-layer"
+    (``one_layer.build_one_layer``, N - 1 hidden neurons; widths must not be given)."""
+    if method == "one-hidden-layer":
+        if a1 is not None or a2 is not None:
+            raise CapacityError("widths a1, a2 apply to the two-hidden-layer method only")
+        from exactnet.construct.one_layer import build_one_layer
+
+        return build_one_layer(data, seed=seed)
+    if method != "two-hidden-layer":
+        raise CapacityError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+    return build_two_layer(data, a1, a2, seed=seed, progress=progress)
 
 
 def build_two_layer(data: Dataset, a1: int | None = None, a2: int | None = None, seed: int = 0,
-                    progress: Callable[[int, int], None] | None = None) -> Network:
+                    progress: Progress | None = None) -> Network:
     """A network with hidden widths exactly (a1, a2) that returns every output of ``data``
-    exactly (Inoue's Theorem 3). Missing widths are chosen by ``smallest_widths``.
+    exactly: Inoue's Theorem 3 for one output, Theorem 4 (``multi_output``) for m > 1.
+    Missing widths are chosen by ``choose_widths``.
 
-    Raises ``CapacityError`` when a1 * a2 < N and ``DataError`` for more than one output.
-    Deterministic for a given ``seed``. ``progress(done, a2)`` is called per second-layer neuron.
-    Cost: O(N d) for the projection, O(N log N) for the sort, O(N) exact operations for the layers.
+    Raises ``CapacityError`` when N > a1 * (a2 div m) + (a2 mod m). Deterministic for a given
+    ``seed``. ``progress(done, a2)`` is called per second-layer neuron built.
+    Cost: O(N d) for the projection, O(N log N) for the sort, O(N m) exact operations for the layers.
     """
-    if data.outputs != 1:
-        raise DataError(f"data has {data.outputs} outputs; the two-hidden-layer construction here takes 1")
-    a1, a2 = _widths(data.n, a1, a2)
+    w = choose_widths(data.n, data.outputs, data.dim, a1, a2)
+    a1, a2 = w.a1, w.a2
+    if data.outputs > 1:
+        from exactnet.construct.multi_output import build_multi_output
+
+        return build_multi_output(data, a1, a2, seed=seed, progress=progress).with_meta(widths_reason=w.reason)
     start = time.perf_counter()
     proj = project(data.X, seed)
     t = as_rationals(proj)
@@ -46,37 +113,35 @@ def build_two_layer(data: Dataset, a1: int | None = None, a2: int | None = None,
     return net.with_meta(
         construction="two-hidden-layer",
         theorem="Inoue 2020, Theorem 3",
-        widths=[a1, a2],
-        points=data.n,
-        seed=seed,
-        data_sha256=data.digest(),
-        projection={"method": proj.method, "bits": proj.bits, "row": [str(w) for w in proj.w]},
-        build_seconds=round(time.perf_counter() - start, 6),
+        widths_reason=w.reason,
+        **provenance(data, proj, a1, a2, seed, start),
     )
 
 
-def _widths(n: int, a1: int | None, a2: int | None) -> tuple[int, int]:
-    if a1 is None and a2 is None:
-        return smallest_widths(n)
-    if a1 is None:
-        a1 = -(-n // a2) if a2 and a2 > 0 else 0
-    if a2 is None:
-        a2 = -(-n // a1) if a1 > 0 else 0
-    if a1 < 1 or a2 < 1:
-        raise CapacityError(f"widths must be at least 1, got a1={a1}, a2={a2}")
-    if a1 * a2 < n:
-        s1, s2 = smallest_widths(n)
-        raise CapacityError(
-            f"{n} points need a1*a2 >= {n}, but {a1}*{a2} = {a1 * a2}; smallest widths that fit: {s1} x {s2}"
-        )
-    return a1, a2
+def provenance(data: Dataset, proj: Projection, a1: int | None, a2: int | None, seed: int,
+               start: float) -> dict[str, Any]:
+    """Meta data every construction records: widths, points, seed, data digest, projection,
+    build time since ``start`` (a ``time.perf_counter()`` value)."""
+    meta: dict[str, Any] = {}
+    if a1 is not None and a2 is not None:
+        meta["widths"] = [a1, a2]
+    return {
+        **meta,
+        "points": data.n,
+        "seed": seed,
+        "data_sha256": data.digest(),
+        "projection": {"method": proj.method, "bits": proj.bits, "row": [str(w) for w in proj.w]},
+        "build_seconds": round(time.perf_counter() - start, 6),
+    }
 
 
 def assemble(proj: Projection, knots: tuple[Any, ...], a1: int, neurons: list[tuple[Any, tuple[Any, ...]]],
              v: list[list[Any]], d0: list[Any]) -> Network:
-    """Three exact layers: a1 copies of the projection row (bias -b_i, unused neurons sit at
-    the last knot with a zero column), the second-layer neurons given by their knot values,
-    and the output layer ``v`` (outputs x a2) with bias ``d0``."""
+    """Three exact layers: a1 copies of the projection row (bias -b_i for the used knots
+    b_0 .. b_{s-1} of ``knots``; unused neurons sit at the last knot with a zero column), the
+    second-layer neurons given by their knot values (each ``(G, ks)``: values at the knots
+    ``ks``, whose used knots must be a prefix of ``knots``'), and the output layer ``v``
+    (outputs x a2) with bias ``d0``."""
     used = len(knots) - 1
     first_knots = list(knots[:used]) + [knots[-1]] * (a1 - used)
     w = tuple(Q(x) for x in proj.w)
