@@ -1,0 +1,217 @@
+"""Class labels as network outputs: one-hot vectors or a scalar class index.
+
+A label is an integer or a string. The class order is sorted: numerically when every label is
+an integer (text such as "7" or "-1" counts as an integer; "1.0" does not), else as strings
+(integers then compare by their decimal text). Class k (0-based in that order) becomes
+
+* ``"one-hot"``: the output row with 1 in column k and 0 elsewhere (M = number of classes);
+  an exact network's argmax is then the label;
+* ``"scalar"``: the single output k.
+
+A network built from labels stores ``{"labels": encoding, "classes": [...]}`` in its meta data
+(``Labelled.meta``); reading data for such a network again (``read_labelled(..., classes=...)``)
+maps labels with the stored order and rejects a label that is not one of the classes.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from exactnet.dataset import Dataset
+from exactnet.errors import DataError, NetworkFileError
+from exactnet.network import Network
+from exactnet.rational import NotExact, to_rational
+
+ENCODINGS = ("one-hot", "scalar")
+Label = int | str
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A data set whose outputs encode class labels, with the class order and encoding."""
+
+    data: Dataset
+    classes: tuple[Label, ...]
+    encoding: str
+
+    def meta(self) -> dict[str, Any]:
+        """What a network built from this data records: ``labels`` and ``classes``."""
+        return {"labels": self.encoding, "classes": list(self.classes)}
+
+
+def class_order(labels: Sequence[Any]) -> tuple[Label, ...]:
+    """The sorted distinct classes of ``labels`` (see the module docstring)."""
+    keys = _keys(labels, None)
+    return tuple(sorted(set(keys)))  # all int or all str, so sorting is well defined
+
+
+def encode(labels: Sequence[Any], encoding: str = "one-hot", classes: Sequence[Label] | None = None,
+           *, source: str = "labels", first_row: int = 1) -> tuple[list[tuple[int, ...]], tuple[Label, ...]]:
+    """Output rows for ``labels`` and the class order used.
+
+    ``classes``: a stored order to map with (a label outside it is a ``DataError`` naming the
+    label and its row); None: ``class_order(labels)``. Raises ``DataError`` for an unknown
+    encoding, an empty label or a label that is neither an integer nor a string.
+    """
+    if encoding not in ENCODINGS:
+        raise DataError(f"{source}: unknown label encoding {encoding!r}; expected one of {', '.join(ENCODINGS)}")
+    order = tuple(classes) if classes is not None else None
+    keys = _keys(labels, order, source, first_row)
+    if order is None:
+        order = tuple(sorted(set(keys)))
+    index = {c: k for k, c in enumerate(order)}
+    rows = []
+    for row, key in enumerate(keys, start=first_row):
+        if key not in index:
+            shown = ", ".join(map(str, order[:20])) + (", ..." if len(order) > 20 else "")
+            raise DataError(f"{source}: row {row}: label {key!r} is not one of the network's classes ({shown})")
+        k = index[key]
+        rows.append(tuple(int(c == k) for c in range(len(order))) if encoding == "one-hot" else (k,))
+    return rows, order
+
+
+def read_labelled(path: str | Path, encoding: str = "one-hot", classes: Sequence[Label] | None = None) -> Labelled:
+    """Read inputs and class labels: the labels are the last column of a ``.csv`` (optional
+    header line) or ``{"X": [[...]], "labels": [...]}`` in ``.json`` / arrays ``X`` and
+    ``labels`` in ``.npz``. Inputs are validated by ``Dataset.from_rows`` (exact, distinct or
+    merged, rows named in errors). ``classes`` as in ``encode``.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(f"{p}: no such file")
+    ext = p.suffix.lower()
+    first_row = 1
+    if ext == ".csv":
+        xs, labels, first_row = _csv(p)
+    elif ext == ".json":
+        xs, labels = _json(p)
+    elif ext == ".npz":
+        xs, labels = _npz(p)
+    else:
+        raise DataError(f"{p}: labelled data must be .csv, .json or .npz, not {ext or '(no extension)'!r}")
+    if not xs:
+        raise DataError(f"{p}: no data rows")
+    if len(xs) != len(labels):
+        raise DataError(f"{p}: {len(xs)} input rows but {len(labels)} labels")
+    rows, order = encode(labels, encoding, classes, source=str(p), first_row=first_row)
+    return Labelled(Dataset.from_rows(xs, rows, source=str(p), first_row=first_row), order, encoding)
+
+
+def stored(net: Network) -> tuple[str, tuple[Label, ...]] | None:
+    """The (encoding, classes) a network was built with, or None for a network without labels.
+    Raises ``NetworkFileError`` when the meta data holds them malformed."""
+    if "labels" not in net.meta:
+        return None
+    encoding, classes = net.meta.get("labels"), net.meta.get("classes")
+    if encoding not in ENCODINGS:
+        raise NetworkFileError(f"meta 'labels' is {encoding!r}, expected one of {', '.join(ENCODINGS)}")
+    if (not isinstance(classes, list) or not classes or len(set(classes)) != len(classes)
+            or not (all(type(c) is int for c in classes) or all(isinstance(c, str) for c in classes))):
+        raise NetworkFileError("meta 'classes' must be a non-empty list of distinct integers or of distinct strings")
+    width = len(classes) if encoding == "one-hot" else 1
+    if net.output_dim != width:
+        raise NetworkFileError(f"meta says {encoding} labels with {len(classes)} classes, "
+                               f"so {width} output(s), but the network has {net.output_dim}")
+    return encoding, tuple(classes)
+
+
+def argmax_hits(outputs: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]]) -> int:
+    """How many output rows have a unique largest entry at the 1 of the matching one-hot row."""
+    hits = 0
+    for got, want in zip(outputs, rows):
+        top = max(got)
+        if [k for k, v in enumerate(got) if v == top] == [list(want).index(1)]:
+            hits += 1
+    return hits
+
+
+def _keys(labels: Sequence[Any], classes: tuple[Label, ...] | None, source: str = "labels",
+          first_row: int = 1) -> list[Label]:
+    """Labels as class keys: ints when ``classes`` are ints (or, without classes, when every
+    label is an integer), else stripped strings."""
+    raw: list[Label] = []
+    for row, label in enumerate(labels, start=first_row):
+        if hasattr(label, "item") and not isinstance(label, str):
+            label = label.item()  # numpy scalars
+        if isinstance(label, str):
+            label = label.strip()
+            if not label:
+                raise DataError(f"{source}: row {row}: empty label")
+        elif isinstance(label, bool) or not isinstance(label, int):
+            raise DataError(f"{source}: row {row}: label {label!r} is neither an integer nor a string")
+        raw.append(label)
+    as_ints = [_integer(v) for v in raw]
+    if classes is not None:
+        want_ints = all(type(c) is int for c in classes)
+    else:
+        want_ints = all(v is not None for v in as_ints)
+    if want_ints:
+        return [v if v is not None else str(r) for v, r in zip(as_ints, raw)]
+    return [str(v) for v in raw]
+
+
+def _integer(label: Label) -> int | None:
+    if isinstance(label, int):
+        return label
+    try:
+        return int(label, 10)
+    except ValueError:
+        return None
+
+
+def _csv(p: Path) -> tuple[list[list[str]], list[str], int]:
+    try:
+        text = p.read_text()
+    except UnicodeDecodeError:
+        raise DataError(f"{p}: not a text file") from None
+    rows = [[c.strip() for c in r] for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
+    first_row = 1
+    if rows and not _numeric(rows[0][0]):
+        rows, first_row = rows[1:], 2  # a header line
+    for k, r in enumerate(rows, start=first_row):
+        if len(r) < 2:
+            raise DataError(f"{p}: row {k}: {len(r)} column(s), need at least 2 (inputs, then the label)")
+    return [r[:-1] for r in rows], [r[-1] for r in rows], first_row
+
+
+def _numeric(cell: str) -> bool:
+    try:
+        to_rational(cell)
+    except NotExact:
+        return cell.strip().lower().lstrip("+-") in {"nan", "inf", "infinity"}
+    return True
+
+
+def _json(p: Path) -> tuple[list[Any], list[Any]]:
+    try:
+        obj = json.loads(p.read_text(), parse_float=str)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise DataError(f"{p}: not valid JSON ({e})") from None
+    if not isinstance(obj, dict) or "X" not in obj or "labels" not in obj:
+        raise DataError(f'{p}: expected an object {{"X": [[...]], "labels": [...]}}')
+    if not isinstance(obj["X"], list) or not isinstance(obj["labels"], list):
+        raise DataError(f"{p}: X and labels must be lists")
+    return obj["X"], obj["labels"]
+
+
+def _npz(p: Path) -> tuple[list[Any], list[Any]]:
+    import numpy as np
+
+    try:
+        with np.load(p, allow_pickle=False) as z:
+            missing = [k for k in ("X", "labels") if k not in z.files]
+            if missing:
+                raise DataError(f"{p}: missing array(s) {', '.join(missing)}; found {', '.join(z.files) or 'none'}")
+            X, labels = np.asarray(z["X"]), np.asarray(z["labels"])
+    except DataError:
+        raise
+    except Exception as e:  # numpy raises several types for corrupt files
+        raise DataError(f"{p}: cannot read as .npz ({type(e).__name__}: {e})") from None
+    if X.ndim != 2 or labels.ndim != 1:
+        raise DataError(f"{p}: X must be 2-d and labels 1-d, found shapes {X.shape} and {labels.shape}")
+    return X.tolist(), labels.tolist()
