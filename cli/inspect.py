@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from exactnet.labels import stored
 from exactnet.network import Network
 from exactnet.rational import bits
 
@@ -18,7 +19,13 @@ def inspect(network: Path = typer.Argument(..., help="Network file (exactnet.net
     """Layer shapes, parameter count, bit statistics and meta data of NETWORK."""
     with user_errors():
         net = Network.load(network)
-    out.print(table(str(network), network_rows(net)))
+        labels = stored(net, str(network))
+    rows = network_rows(net)
+    if labels:
+        encoding, classes = labels
+        shown = ", ".join(map(str, classes[:20])) + (", ..." if len(classes) > 20 else "")
+        rows.append(("classes", f"{len(classes)} ({shown}), {encoding}"))
+    out.print(table(str(network), rows))
     layers = Table(title="layers", title_justify="left")
     for col in ("layer", "out x in", "activation", "parameters", "largest bits", "total bits"):
         layers.add_column(col)

@@ -9,8 +9,10 @@ import typer
 from rich.table import Table
 
 from exactnet.dataset import read
+from exactnet.labels import argmax_hits, read_labelled, stored
 from exactnet.network import Network
 from exactnet.rational import to_text
+from exactnet.verify import evaluate_all
 from exactnet.verify import verify as check
 
 from .common import EXIT_CHECK_FAILED, fail, out, progress, table, user_errors
@@ -18,15 +20,23 @@ from .common import EXIT_CHECK_FAILED, fail, out, progress, table, user_errors
 
 def verify(
     network: Path = typer.Argument(..., help="Network file (exactnet.network JSON)."),
-    data: Path = typer.Argument(..., help="Data file; in .csv/.npy the last M columns are outputs."),
+    data: Path = typer.Argument(..., help="Data file; in .csv/.npy the last M columns are outputs (the last column"
+                                          " holds the class labels for a network built with --labels)."),
     show: int = typer.Option(10, "--show", help="How many failing points to list."),
     engine: str | None = typer.Option(None, "--engine", help="flint or python (default: flint when installed)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Evaluate NETWORK on DATA in exact arithmetic. Exit 0 when every output is exact, 1 otherwise."""
+    """Evaluate NETWORK on DATA in exact arithmetic. Exit 0 when every output is exact, 1 otherwise.
+
+    A network built with --labels reads DATA's labels with its stored class order; for one-hot
+    labels it also reports on how many points the exact output's argmax is the label."""
     with user_errors():
         net = Network.load(network)
-        dataset = read(data, net.output_dim)
+        labels = stored(net, str(network))
+        if labels:
+            dataset = read_labelled(data, labels[0], labels[1]).data
+        else:
+            dataset = read(data, net.output_dim)
         start = time.perf_counter()
         try:
             with progress("verifying", len(net.layers), quiet) as bar:
@@ -35,12 +45,17 @@ def verify(
         except ValueError as e:
             fail(f"{network} on {data}: {e}")
         seconds = time.perf_counter() - start
+        rows = []
+        if labels and labels[0] == "one-hot":
+            hits = argmax_hits(evaluate_all(net, dataset.X, engine=cert.engine), dataset.Y)
+            rows.append(("argmax", f"the label on {hits:,} of {dataset.n:,} points"))
     verdict = "exact" if cert.exact else f"NOT exact: {cert.failed:,} of {cert.points:,} points differ"
     out.print(table("certificate", [
         ("verdict", verdict),
         ("points", f"{cert.points:,}"),
         ("outputs", str(cert.outputs)),
         ("max error", to_text(cert.max_error)),
+        *rows,
         ("network sha256", cert.network_sha256),
         ("data sha256", cert.data_sha256),
         ("engine", cert.engine),

@@ -102,20 +102,21 @@ def read_labelled(path: str | Path, encoding: str = "one-hot", classes: Sequence
     return Labelled(Dataset.from_rows(xs, rows, source=str(p), first_row=first_row), order, encoding)
 
 
-def stored(net: Network) -> tuple[str, tuple[Label, ...]] | None:
+def stored(net: Network, source: str = "network") -> tuple[str, tuple[Label, ...]] | None:
     """The (encoding, classes) a network was built with, or None for a network without labels.
-    Raises ``NetworkFileError`` when the meta data holds them malformed."""
+    Raises ``NetworkFileError`` naming ``source`` when the meta data holds them malformed."""
     if "labels" not in net.meta:
         return None
     encoding, classes = net.meta.get("labels"), net.meta.get("classes")
     if encoding not in ENCODINGS:
-        raise NetworkFileError(f"meta 'labels' is {encoding!r}, expected one of {', '.join(ENCODINGS)}")
+        raise NetworkFileError(f"{source}: meta 'labels' is {encoding!r}, expected one of {', '.join(ENCODINGS)}")
     if (not isinstance(classes, list) or not classes or len(set(classes)) != len(classes)
             or not (all(type(c) is int for c in classes) or all(isinstance(c, str) for c in classes))):
-        raise NetworkFileError("meta 'classes' must be a non-empty list of distinct integers or of distinct strings")
+        raise NetworkFileError(
+            f"{source}: meta 'classes' must be a non-empty list of distinct integers or of distinct strings")
     width = len(classes) if encoding == "one-hot" else 1
     if net.output_dim != width:
-        raise NetworkFileError(f"meta says {encoding} labels with {len(classes)} classes, "
+        raise NetworkFileError(f"{source}: meta says {encoding} labels with {len(classes)} classes, "
                                f"so {width} output(s), but the network has {net.output_dim}")
     return encoding, tuple(classes)
 
