@@ -6,6 +6,7 @@ import typer
 
 from .build import build
 from .demo import demo
+from .export import export
 from .inspect import inspect
 from .verify import verify
 
@@ -20,6 +21,7 @@ app.command()(demo)
 app.command()(build)
 app.command()(verify)
 app.command()(inspect)
+app.command()(export)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,0 +1,87 @@
+"""Export in one call: round, measure on the data, write the file (only if within tolerance)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+
+from exactnet.dataset import Dataset
+from exactnet.export import c, npz
+from exactnet.export import onnx as onnx_format
+from exactnet.export.dtypes import DType, ExportError, FloatType, parse_dtype, round_float, to_numpy
+from exactnet.export.measure import ExportReport, error_stats, measure
+from exactnet.export.rounding import RoundedNetwork
+from exactnet.network import Network, write_atomic
+
+FORMATS = ("npz", "onnx", "c", "json")
+SUFFIXES = {".npz": "npz", ".onnx": "onnx", ".h": "c", ".c": "c", ".json": "json"}
+
+
+def parse_format(text: str | None, path: str | Path | None = None) -> str:
+    """``text`` checked against ``FORMATS``, or (when None) the format implied by the path's suffix."""
+    if text is None:
+        suffix = Path(path).suffix.lower() if path is not None else ""
+        if suffix not in SUFFIXES:
+            raise ExportError(f"cannot tell the format from {str(path)!r}; give --format ({', '.join(FORMATS)})")
+        return SUFFIXES[suffix]
+    if text.lower() not in FORMATS:
+        raise ExportError(f"unknown format {text!r}; use one of {', '.join(FORMATS)}")
+    return text.lower()
+
+
+def check_pair(dtype: DType, fmt: str) -> None:
+    """Raise ``ExportError`` for a dtype the format cannot carry (before any work is done)."""
+    if fmt == "onnx" and not isinstance(dtype, FloatType):
+        raise ExportError(f"format onnx takes float dtypes (float64, float32, float16, bfloat16), not {dtype.name}")
+    if fmt == "c" and isinstance(dtype, FloatType) and dtype.name not in c.C_FLOATS:
+        raise ExportError(f"format c supports float32, float64 and fixed-point dtypes, not {dtype.name}")
+
+
+def file_bytes(net: Network, rounded: RoundedNetwork, fmt: str) -> bytes:
+    """The exported file's content."""
+    if fmt == "npz":
+        return npz.npz_bytes(rounded, net.meta)
+    if fmt == "onnx":
+        return onnx_format.model_bytes(rounded)
+    if fmt == "c":
+        return c.header(rounded).encode()
+    return (json.dumps(net.to_json(), indent=1) + "\n").encode()
+
+
+def export_network(net: Network, path: str | Path, dtype: str | DType = "float64", fmt: str | None = None,
+                   data: Dataset | None = None, tolerance: float | None = None) -> ExportReport:
+    """Round ``net`` to ``dtype``, measure it on ``data`` (if given) and write ``path`` in ``fmt``
+    (default: from the suffix). The file is written atomically and only when the maximum error
+    is within ``tolerance`` (``report.written``). For onnx with onnxruntime installed,
+    ``report.runtime`` holds the errors of the written model run by onnxruntime.
+
+    Raises ``ExportError`` for an unknown dtype or format, a dtype the format cannot carry, a
+    tolerance without data, or a fixed format that cannot hold a weight."""
+    dt = parse_dtype(dtype) if isinstance(dtype, str) else dtype
+    fmt = parse_format(fmt, path)
+    check_pair(dt, fmt)
+    if tolerance is not None and data is None:
+        raise ExportError("--tolerance needs --data: the error is measured on the data")
+    report, rounded = measure(net, dt, data)
+    content = file_bytes(net, rounded, fmt)
+    if fmt == "onnx" and data is not None and _have("onnxruntime"):
+        assert isinstance(dt, FloatType)
+        X = to_numpy([[round_float(v, dt) for v in x] for x in data.X], dt)
+        got = onnx_format.run(content, X).astype(np.float64).tolist()
+        report = dataclasses.replace(report, runtime=error_stats(f"onnxruntime {dt.name}", got, data.Y))
+    report = dataclasses.replace(report, tolerance=tolerance, path=str(path), format=fmt)
+    if not report.within_tolerance:
+        return report
+    write_atomic(path, content)
+    return dataclasses.replace(report, written=True)
+
+
+def _have(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
