@@ -83,24 +83,21 @@ class ExportReport:
 
 
 def classes(net: Network) -> list[Any] | None:
-    """The class labels from the network's meta data ("classes" or "labels"), or None."""
-    for key in ("classes", "labels"):
-        value = net.meta.get(key)
-        if isinstance(value, list) and value:
-            return value
+    """The class labels when the network's meta data says it classifies (``exactnet.labels``:
+    "labels" is the encoding, "classes" the class order), else None."""
+    value = net.meta.get("classes")
+    if "labels" in net.meta and isinstance(value, list) and value:
+        return value
     return None
 
 
 def predicted(outputs: Sequence[Sequence[Any]], labels: list[Any]) -> list[int]:
-    """Class index per point: argmax for several outputs; for one output, the nearest label value
-    (labels that are not numbers: the nearest index)."""
+    """Class index per point: the argmax for several outputs (one-hot), the nearest index in
+    0 .. classes-1 for one output (scalar encoding)."""
     if len(outputs[0]) > 1:
         return [max(range(len(o)), key=lambda j, o=o: o[j]) for o in outputs]
-    try:
-        values = [Q(v) for v in labels]
-    except (TypeError, ValueError):
-        values = [Q(j) for j in range(len(labels))]
-    return [min(range(len(values)), key=lambda j, y=o[0]: abs(y - values[j])) for o in outputs]
+    top = len(labels) - 1
+    return [min(max(int(round(float(o[0]))), 0), top) for o in outputs]
 
 
 def error_stats(label: str, got: Sequence[Sequence[Any]], Y: Sequence[Sequence[Any]],
