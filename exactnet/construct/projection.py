@@ -47,21 +47,27 @@ def project(X: tuple[tuple[Any, ...], ...], seed: int = 0) -> Projection:
     Z = [[int(x[k] * scale[k]) for k in range(d)] for x in X]  # integer inputs
     if d == 1:
         return _made(scale, [1], Z, "identity") or _digits(Z, scale)
+    zmax = max(max(map(abs, z)) for z in Z)
+    Z64 = np.array(Z, dtype=np.int64) if zmax < 1 << 62 else None  # converted once for every draw
     rng = random.Random(seed)
     for attempt in range(DRAWS_PER_BOUND * (MAX_BOUND_BITS + 1)):
         bound = 1 << (attempt // DRAWS_PER_BOUND)
         r = [rng.randint(-bound, bound) for _ in range(d)]
-        made = _made(scale, r, Z, "random")
+        made = _made(scale, r, Z, "random", zmax, Z64)
         if made:
             return made
     return _digits(Z, scale)
 
 
-def _made(scale: list[int], r: list[int], Z: list[list[int]], method: str) -> Projection | None:
-    """The projection with row r (on the integer inputs Z) if it is injective, else None."""
-    zmax = max(max(abs(v) for v in z) for z in Z)
+def _made(scale: list[int], r: list[int], Z: list[list[int]], method: str, zmax: int | None = None,
+          Z64: Any = None) -> Projection | None:
+    """The projection with row r (on the integer inputs Z) if it is injective, else None.
+    ``zmax`` (largest |entry| of Z) and ``Z64`` (Z as an int64 array) may be given precomputed."""
+    if zmax is None:
+        zmax = max(max(map(abs, z)) for z in Z)
     if zmax * max(1, *map(abs, r)) * len(r) < 1 << 62:  # every product and sum fits int64
-        t = (np.array(Z, dtype=np.int64) @ np.array(r, dtype=np.int64)).tolist()
+        Z64 = np.array(Z, dtype=np.int64) if Z64 is None else Z64
+        t = (Z64 @ np.array(r, dtype=np.int64)).tolist()
     else:
         t = [sum(a * b for a, b in zip(r, z)) for z in Z]
     if len(set(t)) != len(t):
