@@ -19,6 +19,7 @@ from exactnet.construct.one_layer import build_one_layer as _build_one_layer
 from exactnet.dataset import Dataset
 from exactnet.dataset import read as read_data
 from exactnet.errors import CapacityError, DataError, ExactnetError, NetworkFileError
+from exactnet.export import ExportError, ExportReport, PrecisionReport, export_network, min_precision
 from exactnet.labels import Labelled, read_labelled
 from exactnet.labels import encode as encode_labels
 from exactnet.network import Layer, Network
@@ -27,7 +28,8 @@ from exactnet.verify import Certificate
 from exactnet.verify import verify as _verify
 
 __all__ = [
-    "BACKEND", "CapacityError", "Certificate", "DataError", "Dataset", "ExactnetError", "Labelled", "Layer",
+    "BACKEND", "CapacityError", "Certificate", "DataError", "Dataset", "ExactnetError", "ExportError", "ExportReport",
+    "Labelled", "Layer", "PrecisionReport", "export_network", "min_precision",
     "Network", "NetworkFileError", "Q", "as_dataset", "build", "build_one_layer", "encode_labels", "read_data",
     "read_labelled", "smallest_two_layer", "to_rational", "verify",
 ]
