@@ -8,18 +8,31 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from exactnet.analysis import regions
+from exactnet.dataset import read
 from exactnet.labels import stored
 from exactnet.network import Network
 from exactnet.rational import bits
 
 from .common import network_rows, out, table, user_errors
+from .report_view import check_format, show
 
 
-def inspect(network: Path = typer.Argument(..., help="Network file (exactnet.network JSON).")) -> None:
-    """Layer shapes, parameter count, bit statistics and meta data of NETWORK."""
+def inspect(
+    network: Path = typer.Argument(..., help="Network file (exactnet.network JSON)."),
+    data: Path | None = typer.Option(None, "--data", help="Data file: activity on its points."),
+    output_format: str = typer.Option("table", "--output-format", "-f", help="table, csv or json."),
+) -> None:
+    """Layer shapes, parameter count, bit statistics and meta data of NETWORK; with --data, its
+    activity on the data (neurons zero on every point, activation patterns, linear pieces in 1-D)."""
+    fmt = check_format(output_format)
     with user_errors():
         net = Network.load(network)
         labels = stored(net, str(network))
+        activity = regions.report(net, read(data, net.output_dim)) if data is not None else None
+    if fmt != "table":
+        show([regions.layers_report(net), *([activity] if activity else [])], fmt)
+        return
     rows = network_rows(net)
     if labels:
         encoding, classes = labels
@@ -41,3 +54,5 @@ def inspect(network: Path = typer.Argument(..., help="Network file (exactnet.net
         for k, v in net.meta.items():
             meta.add_row(k, v if isinstance(v, str) else json.dumps(v))
         out.print(meta)
+    if activity:
+        show([activity], fmt)

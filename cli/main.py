@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import typer
 
+from .approx import approx
 from .build import build
 from .demo import demo
 from .export import export
 from .inspect import inspect
+from .noise import noise
+from .plan import plan
 from .verify import verify
 
 app = typer.Typer(
@@ -22,6 +25,9 @@ app.command()(build)
 app.command()(verify)
 app.command()(inspect)
 app.command()(export)
+app.command()(plan)
+app.command()(noise)
+app.command()(approx)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
