@@ -23,7 +23,8 @@ def problems(draw, min_a2_per_output=1):
     a1 = draw(st.integers(1, 6))
     a2 = draw(st.integers(m * min_a2_per_output, 4 * m))
     cap = two_layer_capacity(a1, a2, m)
-    data = draw(datasets(max_dim=4, max_points=cap, outputs=m))
+    least = cap if draw(st.booleans()) else 1  # half the examples fill the capacity exactly
+    data = draw(datasets(max_dim=4, min_points=least, max_points=cap, outputs=m))
     return a1, a2, data
 
 
@@ -36,6 +37,26 @@ def test_build_then_verify_is_exact(problem, seed):
     cert = verify(net, data)
     assert cert.exact and cert.max_error == 0
     assert all(net(x) == list(y) for x, y in zip(data.X, data.Y))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_full_capacity_at_random_sizes(seed):
+    """Hypothesis favours small widths; this covers the whole range a1 <= 6, a2 <= 4m at N = capacity."""
+    import random
+
+    from exactnet.rational import Q
+
+    rng = random.Random(seed)
+    m, a1 = rng.randint(1, 4), rng.randint(1, 6)
+    a2 = rng.randint(1, 4 * m)
+    n, d = two_layer_capacity(a1, a2, m), rng.randint(1, 4)
+    xs: set = set()
+    while len(xs) < n:
+        xs.add(tuple(Q(rng.randint(-30, 30), rng.randint(1, 5)) for _ in range(d)))
+    ys = [[Q(rng.randint(-20, 20), rng.randint(1, 7)) for _ in range(m)] for _ in xs]
+    data = exactnet.Dataset.from_rows(sorted(xs), ys)
+    net = build_two_layer(data, a1, a2, seed=seed)
+    assert net.widths == [a1, a2] and verify(net, data).exact
 
 
 @settings(max_examples=40, deadline=None)
