@@ -30,11 +30,12 @@ def build(
 ) -> None:
     """Build a ReLU network that memorizes DATA exactly, verify it, save it.
 
-    two-hidden-layer (default): widths exactly --a1 x --a2, holding a1*(a2 div M) + (a2 mod M)
-    points; without widths, the fewest neurons (then fewest parameters) that hold N.
-    one-hidden-layer: N - 1 neurons. The file is written only when the independent verifier
-    confirms every output exactly.
-    """
+    two-hidden-layer (default): widths exactly --a1 x --a2, holding a1*(a2 div M) + (a2 mod M) points; without widths, the fewest neurons (then fewest parameters) that hold N.
+
+    one-hidden-layer: N - 1 neurons.
+
+    The file is written only when the independent verifier confirms every output exactly.
+    """  # noqa: E501 (typer shows each paragraph as one line)
     with user_errors():
         if method not in METHODS:
             fail(f"--method {method!r}: expected one of {', '.join(METHODS)}")
