@@ -26,6 +26,7 @@ def build(
         None, "--labels", help="The last column holds class labels: one-hot (M = number of classes) or scalar."),
     method: str = typer.Option("two-hidden-layer", "--method", help="two-hidden-layer or one-hidden-layer."),
     seed: int = typer.Option(0, "--seed", help="Seed for the projection row (builds are reproducible)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for the verification (same result)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Build a ReLU network that memorizes DATA exactly, verify it, save it.
@@ -66,8 +67,9 @@ def build(
                             progress=lambda done, total: bar.update(0, completed=done, total=total))
         built = time.perf_counter() - start
         start = time.perf_counter()
-        with progress("verifying", len(net.layers), quiet) as bar:
-            cert = verify(net, dataset, progress=lambda done, total: bar.update(0, completed=done))
+        with progress("verifying points", dataset.n, quiet) as bar:
+            cert = verify(net, dataset, jobs=jobs,
+                          progress=lambda done, total: bar.update(0, completed=done, total=total))
         checked = time.perf_counter() - start
     if not cert.exact:
         fail(f"verification failed on {cert.failed} point(s); no file written", EXIT_CHECK_FAILED)

@@ -8,8 +8,9 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from exactnet.errors import ExactnetError
 from exactnet.network import Network
@@ -42,12 +43,20 @@ def progress(description: str, total: int, quiet: bool) -> Iterator[Progress]:
 
     Yields the ``Progress``; the task id of the single task is 0."""
     bar = Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True, disable=quiet,
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"), _Rate(),
+        TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(), console=err, transient=True, disable=quiet,
     )
     with bar:
         bar.add_task(description, total=total)
         yield bar
+
+
+class _Rate(ProgressColumn):
+    """Items per second (points, neurons) over the recent updates."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.1f}/s" if speed else "-/s")
 
 
 def table(title: str, rows: list[tuple[str, str]]) -> Table:

@@ -24,6 +24,7 @@ def verify(
                                           " holds the class labels for a network built with --labels)."),
     show: int = typer.Option(10, "--show", help="How many failing points to list."),
     engine: str | None = typer.Option(None, "--engine", help="flint or python (default: flint when installed)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes sharing the points (same certificate)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Evaluate NETWORK on DATA in exact arithmetic. Exit 0 when every output is exact, 1 otherwise.
@@ -39,9 +40,9 @@ def verify(
             dataset = read(data, net.output_dim)
         start = time.perf_counter()
         try:
-            with progress("verifying", len(net.layers), quiet) as bar:
-                cert = check(net, dataset, engine=engine, keep=show,
-                             progress=lambda done, total: bar.update(0, completed=done))
+            with progress("verifying points", dataset.n, quiet) as bar:
+                cert = check(net, dataset, engine=engine, keep=show, jobs=jobs,
+                             progress=lambda done, total: bar.update(0, completed=done, total=total))
         except ValueError as e:
             fail(f"{network} on {data}: {e}")
         seconds = time.perf_counter() - start
