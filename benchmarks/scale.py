@@ -1,0 +1,132 @@
+"""Scale: build and exact verification time, peak memory and parameter bits as N grows.
+
+Rows are the seed's data shape (``integer_data(k*k, 5, seed)``, widths k x k) for growing k,
+plus 2,000 points in d = 784 with integer inputs in [0, 255] (MNIST-like width). Every row runs
+in a fresh child process, so "peak MB" is that process's maximum resident set size (it counts
+GMP and FLINT memory, which tracemalloc would miss). The table ends with a least-squares fit
+of log(largest bits) against log(N) over the k x k rows: the growth exponent.
+
+    python -m benchmarks.scale                 # default rows, about 10 minutes on 2 cores
+    python -m benchmarks.scale --ks 8 16 32    # a quick run
+    python -m benchmarks.scale --jobs 2        # also time verification with 2 worker processes
+
+Writes benchmarks/results/scale.md and prints it. Timings are wall clock seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results" / "scale.md"
+DEFAULT_KS = (8, 16, 32, 64, 100, 141, 200)
+
+CHILD = r"""
+import json, resource, sys, time
+from exactnet.construct.build import build_two_layer
+from exactnet.synthetic import integer_data
+from exactnet.verify import verify
+k, n, dim, high, seed, jobs = json.loads(sys.argv[1])
+data = integer_data(n, dim, seed, 0, high)
+start = time.perf_counter()
+net = build_two_layer(data, k or None, k or None, seed=seed)
+build = time.perf_counter() - start
+start = time.perf_counter()
+cert = verify(net, data)
+check = time.perf_counter() - start
+row = {"widths": net.widths, "build": build, "verify": check, "exact": cert.exact, **net.bit_stats(),
+       "projection_bits": net.meta["projection"]["bits"]}
+if jobs > 1:
+    start = time.perf_counter()
+    again = verify(net, data, jobs=jobs)
+    row["verify_jobs"] = time.perf_counter() - start
+    row["same_certificate"] = again == cert
+row["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(row))
+"""
+
+
+def run_row(k: int, n: int, dim: int, high: int, seed: int, jobs: int) -> dict:
+    """One measurement in a fresh Python process; k = 0 lets the builder choose the widths."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    proc = subprocess.run([sys.executable, "-c", CHILD, json.dumps([k, n, dim, high, seed, jobs])],
+                          capture_output=True, text=True, env=env, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def fit_exponent(points: list[tuple[int, int]]) -> float:
+    """Least-squares slope of log(bits) against log(N)."""
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(b) for _, b in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ks", type=int, nargs="*", default=list(DEFAULT_KS), help="widths k for the k x k rows")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--jobs", type=int, default=1, help="also time verification with this many processes")
+    ap.add_argument("--no-mnist", action="store_true", help="skip the d = 784 row")
+    ap.add_argument("--output", type=Path, default=RESULTS)
+    args = ap.parse_args(argv)
+
+    started = time.perf_counter()
+    rows = []
+    for k in args.ks:
+        r = run_row(k, k * k, 5, 100, args.seed, args.jobs)
+        rows.append((f"{k} x {k}", k * k, 5, r))
+        print(f"k={k}: {r}", file=sys.stderr, flush=True)
+    if not args.no_mnist:
+        r = run_row(0, 2000, 784, 256, args.seed, args.jobs)
+        rows.append(("{} x {} (d = 784)".format(*r["widths"]), 2000, 784, r))
+        print(f"d=784: {r}", file=sys.stderr, flush=True)
+
+    jobs_col = args.jobs > 1
+    head = ["widths", "N", "d", "build s", "verify s"] + ([f"verify s, {args.jobs} jobs"] if jobs_col else [])
+    head += ["peak MB", "largest bits", "total bits", "t bits", "exact"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, n, d, r in rows:
+        cells = [name, f"{n:,}", str(d), f"{r['build']:.2f}", f"{r['verify']:.2f}"]
+        if jobs_col:
+            same = "" if r.get("same_certificate", True) else " (certificate differs!)"
+            cells.append(f"{r['verify_jobs']:.2f}{same}")
+        cells += [f"{r['peak_mb']:,.0f}", f"{r['largest_bits']:,}", f"{r['total_bits']:,}",
+                  str(r["projection_bits"]), "yes" if r["exact"] else "NO"]
+        lines.append("| " + " | ".join(cells) + " |")
+    square = [(n, r["largest_bits"]) for _, n, d, r in rows if d == 5]
+    text = [
+        "# Scale: exact construction and verification",
+        "",
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"data `integer_data(k*k, 5, {args.seed})` (inputs and outputs in [0, 100)) and 2,000 points in "
+        "[0, 256)^784; widths k x k (the d = 784 row: the builder's choice). Wall-clock seconds, each row "
+        "in a fresh process; peak MB is that process's maximum resident set size. Timings are noisy "
+        "when other work shares the machine.",
+        "",
+        *lines,
+        "",
+    ]
+    if len(square) >= 2:
+        e = fit_exponent(square)
+        lo, hi = square[0][0], square[-1][0]
+        text += [
+            f"Growth of the largest parameter: bits ~ N^{e:.3f} (least-squares fit of log bits on log N, "
+            f"N = {lo:,} .. {hi:,}); sqrt(N) would be 0.5.",
+            "",
+        ]
+    text.append(f"Total benchmark time: {time.perf_counter() - started:.0f} s.")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text("\n".join(text) + "\n")
+    print("\n".join(text))
+
+
+if __name__ == "__main__":
+    main()
