@@ -33,3 +33,14 @@ def test_measured_error_is_within_the_bound(case, name):
     for j in range(data.outputs):
         assert report.arithmetic.max_error[j] <= report.bound[j]
         assert report.rounding.max_error[j] <= report.bound[j]
+
+
+def test_an_infinite_bound_stays_infinite_through_zero_weights():
+    zero = (Q(0),) * 3
+    net = Network((Layer((zero, zero, (Q(289), Q(0), Q(0))), zero, "relu"),
+                   Layer((zero, zero, (Q(0), Q(0), Q(1))), zero, "relu"),
+                   Layer(((Q(0), Q(0), Q(1)),), (Q(0),), "linear")))
+    X = [zero, (Q(226), Q(0), Q(0))]  # 289 * 226 = 65314 may round past float16's 65504
+    data = Dataset.from_rows(X, [net(x) for x in X])
+    report, _ = measure(net, FLOATS["float16"], data)
+    assert report.arithmetic.max_error[0] == 2 and report.bound[0] == float("inf")

@@ -73,6 +73,6 @@ def float_bound(net: Network, ft: FloatType, X: Sequence[Sequence[Any]],
             S = (h + e).dot(A.T) + B
             e = gamma * S + kk * _up(ft.tiny) + e.dot(A.T) + h.dot(dW.T) + dB
             z = _arr(pre[k])
-            e = np.where((S * (1 + gamma) > big) | (z + e > big), inf, e)
+            e = np.where((S * (1 + gamma) > big) | (z + e > big) | (e != e), inf, e)  # e != e: inf * 0 met
             h = _arr([[max(v, 0) for v in r] for r in pre[k]]) if layer.activation == "relu" else z
     return e
