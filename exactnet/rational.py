@@ -122,6 +122,13 @@ def simplest_between(lo: Any, hi: Any) -> Any:
     return value
 
 
+def simplest_in_middle(lo: Any, hi: Any) -> Any:
+    """The simplest rational in the middle third of (lo, hi), lo < hi: as simple as a point of
+    the interval can be while keeping at least a third of its width to either end."""
+    third = (Q(hi) - Q(lo)) / 3
+    return simplest_between(lo + third, hi - third)
+
+
 def simplest_above(lo: Any) -> Any:
     """The simplest rational strictly greater than ``lo``: the integer nearest to zero above it."""
     lo = Q(lo)
