@@ -29,20 +29,24 @@ def parameter_count(dim: int, widths: list[int], outputs: int) -> int:
     return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
 
 
+def smallest_a1(points: int, a2: int, outputs: int = 1) -> int | None:
+    """The smallest a1 >= 1 whose capacity with this a2 reaches ``points``; None if none does
+    (a2 < outputs and fewer than ``points`` leftover neurons)."""
+    per, extra = a2 // outputs, a2 % outputs
+    if per == 0:
+        return 1 if extra >= points else None
+    return max(1, -(-(points - extra) // per))
+
+
 def smallest_two_layer(points: int, outputs: int = 1, dim: int = 1) -> tuple[int, int]:
     """Widths (a1, a2) with capacity >= ``points``: fewest neurons a1 + a2, then fewest
     parameters for input dimension ``dim``, then the larger a1. O(points) candidates."""
     _positive(points=points, outputs=outputs, dim=dim)
     best: tuple[int, int, int, int, int] | None = None
     for a2 in range(1, points * outputs + outputs + 1):
-        # the smallest a1 that reaches the capacity with this a2 (a1 >= 1)
-        per, extra = a2 // outputs, a2 % outputs
-        if per == 0:
-            if extra < points:
-                continue
-            a1 = 1
-        else:
-            a1 = max(1, -(-(points - extra) // per))
+        a1 = smallest_a1(points, a2, outputs)
+        if a1 is None:
+            continue
         key = (a1 + a2, parameter_count(dim, [a1, a2], outputs), -a1, a1, a2)
         if best is None or key < best:
             best = key

@@ -150,18 +150,24 @@ def split_columns(rows: list[list[Any]], outputs: int, source: str, first_row: i
     return xs, ys
 
 
-def _read_csv(p: Path, outputs: int) -> Dataset:
+def csv_rows(p: Path) -> tuple[list[list[str]], int]:
+    """The non-blank rows of a CSV file as stripped cells, without a header line (a first row
+    whose first cell is not a number), and the file's row number of the first row returned."""
     try:
         text = p.read_text()
     except UnicodeDecodeError:
         raise DataError(f"{p}: not a text file") from None
-    rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
-    first_row = 1
+    rows = [[c.strip() for c in r] for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
     if rows and not _numeric(rows[0][0]):
-        rows, first_row = rows[1:], 2  # a header line
+        return rows[1:], 2  # a header line
+    return rows, 1
+
+
+def _read_csv(p: Path, outputs: int) -> Dataset:
+    rows, first_row = csv_rows(p)
     if not rows:
         raise DataError(f"{p}: no data rows")
-    xs, ys = split_columns([[c.strip() for c in r] for r in rows], outputs, str(p), first_row)
+    xs, ys = split_columns(rows, outputs, str(p), first_row)
     return Dataset.from_rows(xs, ys, source=str(p), first_row=first_row)
 
 

@@ -15,17 +15,15 @@ maps labels with the stored order and rejects a label that is not one of the cla
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exactnet.dataset import Dataset
+from exactnet.dataset import Dataset, csv_rows
 from exactnet.errors import DataError, NetworkFileError
 from exactnet.network import Network
-from exactnet.rational import NotExact, to_rational
 
 ENCODINGS = ("one-hot", "scalar")
 Label = int | str
@@ -166,26 +164,11 @@ def _integer(label: Label) -> int | None:
 
 
 def _csv(p: Path) -> tuple[list[list[str]], list[str], int]:
-    try:
-        text = p.read_text()
-    except UnicodeDecodeError:
-        raise DataError(f"{p}: not a text file") from None
-    rows = [[c.strip() for c in r] for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
-    first_row = 1
-    if rows and not _numeric(rows[0][0]):
-        rows, first_row = rows[1:], 2  # a header line
+    rows, first_row = csv_rows(p)
     for k, r in enumerate(rows, start=first_row):
         if len(r) < 2:
             raise DataError(f"{p}: row {k}: {len(r)} column(s), need at least 2 (inputs, then the label)")
     return [r[:-1] for r in rows], [r[-1] for r in rows], first_row
-
-
-def _numeric(cell: str) -> bool:
-    try:
-        to_rational(cell)
-    except NotExact:
-        return cell.strip().lower().lstrip("+-") in {"nan", "inf", "infinity"}
-    return True
 
 
 def _json(p: Path) -> tuple[list[Any], list[Any]]:

@@ -21,7 +21,13 @@ from exactnet.analysis.bits import (
     two_layer_bits,
 )
 from exactnet.analysis.report import Column, Report
-from exactnet.capacity import one_layer_capacity, parameter_count, smallest_two_layer, two_layer_capacity
+from exactnet.capacity import (
+    one_layer_capacity,
+    parameter_count,
+    smallest_a1,
+    smallest_two_layer,
+    two_layer_capacity,
+)
 from exactnet.errors import CapacityError
 
 MAX_PLAN_POINTS = 10**8
@@ -64,13 +70,9 @@ def two_layer_candidates(points: int, outputs: int = 1, dim: int = 1, alternativ
     top = Architecture(best, outputs, dim)
     found: list[Architecture] = []
     for a2 in range(1, points * outputs + outputs + 1):
-        per, extra = a2 // outputs, a2 % outputs
-        if per == 0:
-            if extra < points:
-                continue
-            a1 = 1
-        else:
-            a1 = max(1, -(-(points - extra) // per))
+        a1 = smallest_a1(points, a2, outputs)
+        if a1 is None:
+            continue
         if a1 + a2 > top.neurons + 2:
             if a2 > top.neurons + 2:
                 break

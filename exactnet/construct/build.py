@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from exactnet.capacity import smallest_two_layer, two_layer_capacity
+from exactnet.capacity import smallest_a1, smallest_two_layer, two_layer_capacity
 from exactnet.construct.projection import Projection, as_rationals, project
 from exactnet.construct.segments import cut
 from exactnet.construct.two_layer import knot_values_to_weights, second_layer
@@ -58,8 +58,7 @@ def choose_widths(points: int, outputs: int = 1, dim: int = 1, a1: int | None = 
         a2 = next(b for b in range(1, (points + 1) * m + 1) if two_layer_capacity(a1, b, m) >= points)
         reason = f"a2 = {a2}: the smallest with capacity >= {points:,} at a1 = {a1}"
     elif a1 is None:
-        q, r = divmod(a2, m)
-        a1 = max(1, -(-(points - r) // q)) if q else 1
+        a1 = smallest_a1(points, a2, m) or 1  # None: no a1 is enough, the check below says so
         reason = f"a1 = {a1}: the smallest with capacity >= {points:,} at a2 = {a2}"
     cap = two_layer_capacity(a1, a2, m)
     if cap < points:
