@@ -25,8 +25,11 @@ def approx(
     nodes: Path | None = typer.Option(None, "--nodes", help="Save the nodes and rounded values (CSV x,y)."),
     output_format: str = typer.Option("table", "--output-format", "-f", help="table, csv or json."),
 ) -> None:
-    """Seed 003's sizing: M = max |f''| by interval arithmetic, pieces from h <= sqrt(2 eps / M),
-    an exact one-hidden-layer interpolant, and its error measured on a dense grid."""
+    """Size a one-variable function's ReLU interpolant from its second derivative.
+
+    M = max |f''| by interval arithmetic, pieces from h <= sqrt(2 eps / M), an exact
+    one-hidden-layer interpolant, and its error measured on a dense grid.
+    """
     fmt = check_format(output_format)
     with user_errors():
         ap = approximate(expr, interval[0], interval[1], eps, rule, per_piece, max_pieces)

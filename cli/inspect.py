@@ -23,8 +23,11 @@ def inspect(
     data: Path | None = typer.Option(None, "--data", help="Data file: activity on its points."),
     output_format: str = typer.Option("table", "--output-format", "-f", help="table, csv or json."),
 ) -> None:
-    """Layer shapes, parameter count, bit statistics and meta data of NETWORK; with --data, its
-    activity on the data (neurons zero on every point, activation patterns, linear pieces in 1-D)."""
+    """Layer shapes, parameters, bits and meta data of NETWORK.
+
+    With --data, its activity on the data: neurons zero on every point, activation patterns,
+    and for one-dimensional inputs the exact number of linear pieces.
+    """
     fmt = check_format(output_format)
     with user_errors():
         net = Network.load(network)

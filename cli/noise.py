@@ -22,8 +22,11 @@ def noise(
     output_format: str = typer.Option("table", "--output-format", "-f", help="table, csv or json."),
     plot: Path | None = typer.Option(None, "--plot", help="Also save a PNG of sums of squares and neurons versus N."),
 ) -> None:
-    """Memorize N Gaussian-noise points exactly and compare the sum of squares of the network's
-    outputs on the training inputs with the data's own (equal for a perfect fit)."""
+    """Memorize N Gaussian-noise points exactly and compare sums of squares.
+
+    The sum of squares of the network's outputs on the training inputs is set beside the data's
+    own: equal for a perfect fit.
+    """
     fmt = check_format(output_format)
     with user_errors():
         report = noise_measure.report(sorted(set(points)), dim, seed, decimals, one_layer)

@@ -22,8 +22,11 @@ def plan(
     output_format: str = typer.Option("table", "--output-format", "-f", help="table, csv or json."),
     plot: Path | None = typer.Option(None, "--plot", help="Also save a PNG of capacity versus neurons."),
 ) -> None:
-    """Exact memorization capacities: give --points N for a table of architectures, or --neurons B
-    for every split of B hidden neurons over one and two hidden layers."""
+    """Exact memorization capacities of one and two hidden layers.
+
+    --points N: a table of architectures that memorize N points; --neurons B: every split of B
+    hidden neurons over one and two hidden layers with the points it memorizes.
+    """
     fmt = check_format(output_format)
     if (points is None) == (neurons is None):
         fail("give exactly one of --points N or --neurons B")
