@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exactnet.construct.segments import Segments
-from exactnet.rational import Q, simplest_above, simplest_below, simplest_between
+from exactnet.rational import Q, simplest_below, simplest_between
 
 
 @dataclass(frozen=True)
@@ -69,27 +69,34 @@ def second_layer(t: Sequence[Any], y: Sequence[Any], seg: Segments, a2: int,
 
 def _neuron(j: int, vj: int, t: Sequence[Any], y: Sequence[Any], seg: Segments, d0: Any,
             A: list[Any], S: list[Any]) -> tuple[Any, ...]:
-    """Knot values of neuron j. G_i = R_i - P_i * u with u = -c_j > 0; |P_i| u grows |G_i|."""
+    """Knot values of neuron j. G_i = R_i - P_i * u with u = -c_j > 0; |P_i| u grows |G_i|.
+
+    Each constraint reads ``u > (need - sgn R_i) / |P_i|``; u is the smallest integer above all
+    of them and 0, i.e. one more than the largest floor. The floors are taken on integer
+    numerator/denominator pairs (cross-multiplied, never reduced): the same u, no gcds."""
     b = seg.knots
     R, P = Q(0), Q(1)
     Rs, Ps = [R], [P]
-    bound = Q(0)  # u must exceed every lower bound collected here
+    top = 0  # u - 1: the largest floor seen
     for i, listed in enumerate(seg.parts):
         sgn = -1 if i % 2 == 0 else 1  # sign of G_i: rising segments start negative
         lo, hi = b[i], b[i + 1]
+        needs: list[tuple[Any, Any]] = [(0, 1)]  # lower bounds on |G_i| as (numerator, denominator > 0)
         if j < len(listed):
             p, yp = t[listed[j]], y[listed[j]]
             q = vj * (yp - d0 - A[i] - S[i] * p)
             assert q > 0, "residual must be positive (construction invariant)"
-            need = Q(0)
             prev = t[listed[j - 1]] if j > 0 else (hi if sgn > 0 else None)
             if prev is not None:  # zero crossing between the previous listed point and p
-                need = max(need, q * abs(prev - lo) / abs(p - prev))
+                f = abs(prev - lo) / abs(p - prev)  # small: a ratio of knots and inputs
+                needs.append((q.numerator * f.numerator, q.denominator * f.denominator))
             if j + 1 < len(listed):  # slope overshoot: next residual gets the sign of v_{j+1}
                 pn = t[listed[j + 1]]
                 dt = pn - p
                 K = (p - lo) * vj * (y[listed[j + 1]] - yp - S[i] * dt) / dt
-                need = max(need, -sgn * (K - q))
+                # -sgn * (K - q)
+                needs.append((-sgn * (K.numerator * q.denominator - q.numerator * K.denominator),
+                              K.denominator * q.denominator))
             alpha = -(hi - p) / (p - lo)
             beta = q * (1 - alpha)
         else:  # no listed point: stay off on the whole segment, cross zero in a gap
@@ -97,15 +104,17 @@ def _neuron(j: int, vj: int, t: Sequence[Any], y: Sequence[Any], seg: Segments, 
                 z = simplest_between(t[listed[-1]], hi)
             else:
                 z = simplest_between(lo, t[listed[-1]])
-            need = Q(0)
             alpha = (z - hi) / (z - lo)
             beta = Q(0)
         # |G_i| = sgn * (R - P u) > need  <=>  u > (need - sgn R) / |P|
-        bound = max(bound, (need - sgn * R) / abs(P))
+        Rn, Rd = R.numerator, R.denominator
+        Pn, Pd = abs(P.numerator), P.denominator
+        for nn, nd in needs:
+            top = max(top, ((nn * Rd - sgn * Rn * nd) * Pd) // (nd * Rd * Pn))
         R, P = alpha * R + beta, alpha * P
         Rs.append(R)
         Ps.append(P)
-    u = simplest_above(bound)
+    u = Q(top + 1)
     return tuple(r - p * u for r, p in zip(Rs, Ps))
 
 
