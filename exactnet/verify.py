@@ -14,15 +14,18 @@ division. Everything is an integer; nothing is rounded.
 Two engines compute the same integers:
 
 * ``"python"``: the plain evaluator, every product a sum of Python integer products.
-* ``"flint"`` (the default when python-flint is installed): each product runs in FLINT. When
-  the weights are large, the ``a`` entries of each column of ``Wn`` are packed into one integer
-  with ``S``-bit slots (``S`` from an exact bound on the results, every slot offset by
-  ``2^(S-1)`` so no slot borrows from its neighbour); one integer matrix-vector product then
-  yields every output of a point at once, and the slots are read back exactly. When a linear
-  row's common denominator is much larger than its terms' (a last layer reading many neurons
-  with different ``D_o``), the row is summed as a balanced tree over its terms, clearing
-  denominators pairwise (``lcm`` of two at a time), which gives the same integer with operands
-  of balanced size instead of one huge common multiplier per term.
+* ``"flint"`` (the default when python-flint is installed): each product runs in FLINT. Small
+  results come from one matrix product; when the activations are small and the weights wide
+  (the second layer of a memorizing network), each neuron is one matrix-vector product, which
+  FLINT runs classically in time linear in the weights' size. When a linear row's common
+  denominator dwarfs its terms' (a last layer reading many neurons with different ``D_o``),
+  the row is summed as a balanced tree over its terms, clearing denominators pairwise (lcm of
+  two at a time): the same integers, with operands of balanced size instead of one huge
+  common multiplier per term.
+
+Cost: one block of ``B`` points through a layer with ``m`` inputs and ``a`` outputs takes
+``B * m * a`` integer products of the entries' sizes; the tree takes ``O(log m)`` rounds of
+``B * m`` products of balanced operands, the last of half the common denominator's size.
 
 The certificate records the SHA-256 of the network's layers and of the data, N, and the exact
 maximum absolute error over all points and outputs (0 exactly when every output matches).
@@ -52,10 +55,8 @@ except ImportError:  # pragma: no cover - exercised only without python-flint
 
 try:
     from gmpy2 import mpq as _mpq
-    from gmpy2 import mpz as _big
 except ImportError:  # pragma: no cover - exercised only without gmpy2
     _mpq = Fraction
-    _big = int
 
 Progress = Callable[[int, int], None]
 BLOCK = 1000  # most points evaluated at once (bounds memory: a block's activations live together)
@@ -109,7 +110,9 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
 
     ``keep`` bounds how many failures are listed (all are counted). ``engine`` is "flint",
     "python" or None (flint when installed). ``jobs`` > 1 splits the points over that many
-    worker processes; the certificate is identical for every ``jobs``. ``progress(done, total)``
+    worker processes (started by multiprocessing's forkserver or spawn method, so a script
+    calls this under ``if __name__ == "__main__":``); the certificate is identical for every
+    ``jobs``. Exact: no number is ever rounded. ``progress(done, total)``
     is called with the number of points evaluated so far. Raises ``ValueError`` when the
     network's input or output size does not fit the data, or for an unknown engine.
     """
