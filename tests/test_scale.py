@@ -86,3 +86,19 @@ def test_both_backends_build_the_identical_network():
     backend, digest = json.loads(proc.stdout)
     assert backend == "python"
     assert digest == network_digest(build_two_layer(integer_data(400, 5, 3), 20, 20, seed=3))
+
+
+def test_cli_jobs_give_the_same_verdict(tmp_path: Path):
+    from exactnet_cli.main import app
+    from typer.testing import CliRunner
+
+    data = integer_data(300, 3, 5)
+    csv = tmp_path / "data.csv"
+    csv.write_text("".join(",".join(str(int(v)) for v in (*x, *y)) + "\n" for x, y in zip(data.X, data.Y)))
+    runner = CliRunner()
+    built = runner.invoke(app, ["build", str(csv), "-o", str(tmp_path / "net.json"), "--jobs", "2", "-q"])
+    assert built.exit_code == 0, built.output
+    one = runner.invoke(app, ["verify", str(tmp_path / "net.json"), str(csv), "-q"])
+    two = runner.invoke(app, ["verify", str(tmp_path / "net.json"), str(csv), "--jobs", "2", "-q"])
+    assert one.exit_code == two.exit_code == 0
+    assert "exact" in two.output and "sha256" in two.output
