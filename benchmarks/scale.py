@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> None:
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"data `integer_data(k*k, 5, {args.seed})` (inputs and outputs in [0, 100)) and 2,000 points in "
         "[0, 256)^784; widths k x k (the d = 784 row: the builder's choice). Wall-clock seconds, each row "
-        "in a fresh process; peak MB is that process's maximum resident set size. Timings are noisy "
+        "in a fresh process; peak MB is that process's maximum resident set size (workers started for "
+        "the jobs column not included). Timings are noisy "
         "when other work shares the machine.",
         "",
         *lines,
