@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exactnet.construct.segments import Segments
-from exactnet.rational import Q, simplest_below, simplest_between
+from exactnet.rational import Q, simplest_below, simplest_in_middle
 
 
 @dataclass(frozen=True)
@@ -101,9 +101,9 @@ def _neuron(j: int, vj: int, t: Sequence[Any], y: Sequence[Any], seg: Segments, 
             beta = q * (1 - alpha)
         else:  # no listed point: stay off on the whole segment, cross zero in a gap
             if sgn < 0:
-                z = simplest_between(t[listed[-1]], hi)
+                z = simplest_in_middle(t[listed[-1]], hi)
             else:
-                z = simplest_between(lo, t[listed[-1]])
+                z = simplest_in_middle(lo, t[listed[-1]])
             alpha = (z - hi) / (z - lo)
             beta = Q(0)
         # |G_i| = sgn * (R - P u) > need  <=>  u > (need - sgn R) / |P|
