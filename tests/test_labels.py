@@ -13,6 +13,7 @@ import exactnet
 from exactnet.errors import DataError
 from exactnet.labels import argmax_hits, class_order, encode, read_labelled
 from exactnet.network import Network
+from exactnet.rational import Q
 
 runner = CliRunner()
 
@@ -88,6 +89,19 @@ def test_cli_round_trip(tmp_path, encoding):
     assert ("the label on 7 of 7 points" in result.output) == (encoding == "one-hot")
     result = run("inspect", net_path)
     assert result.exit_code == 0 and f"3 (-1, 2, 10), {encoding}" in result.output
+
+
+def test_cli_counts_argmax_on_a_network_that_is_not_exact(tmp_path):
+    data = write_csv(tmp_path / "data.csv", ROWS)
+    net_path = tmp_path / "net.json"
+    assert run("build", data, "--labels", "one-hot", "-o", net_path, "-q").exit_code == 0
+    obj = json.loads(net_path.read_text())
+    obj["layers"][-1]["bias"][0] = str(Q(obj["layers"][-1]["bias"][0]) + 2)  # class -1 gains 2 everywhere
+    net_path.write_text(json.dumps(obj))
+    result = run("verify", net_path, data, "-q")
+    assert result.exit_code == 1 and "NOT exact: 7 of 7 points differ" in result.output
+    wins = sum(1 for row in ROWS if row[2] != -1)  # every other point's argmax becomes class -1
+    assert f"the label on {7 - wins} of 7 points" in result.output
 
 
 def test_cli_string_labels_and_the_one_hidden_layer_method(tmp_path):
