@@ -11,6 +11,7 @@ from exactnet.construct.build import METHODS, choose_widths
 from exactnet.construct.build import build as construct
 from exactnet.dataset import read
 from exactnet.labels import ENCODINGS, read_labelled
+from exactnet.network import check_writable
 from exactnet.verify import verify
 
 from .common import EXIT_CHECK_FAILED, err, fail, network_rows, out, progress, table, user_errors
@@ -38,6 +39,7 @@ def build(
     The file is written only when the independent verifier confirms every output exactly.
     """  # noqa: E501 (typer shows each paragraph as one line)
     with user_errors():
+        check_writable(output)  # before the work, not after it
         if method not in METHODS:
             fail(f"--method {method!r}: expected one of {', '.join(METHODS)}")
         if labels is not None and labels not in ENCODINGS:

@@ -12,7 +12,7 @@ from exactnet.dataset import Dataset, read
 from exactnet.export import ExportReport, PrecisionReport, export_network, min_precision, parse_dtype, parse_format
 from exactnet.export.api import check_pair
 from exactnet.labels import read_labelled, stored
-from exactnet.network import Network
+from exactnet.network import Network, check_writable
 
 from .common import EXIT_CHECK_FAILED, fail, out, table, user_errors
 
@@ -47,6 +47,7 @@ def export(
         if output is None:
             fail("give the file to write with -o/--output")
         dt = parse_dtype(dtype)
+        check_writable(output)
         fmt_name = parse_format(fmt, output)
         check_pair(dt, fmt_name)
         net = Network.load(network)

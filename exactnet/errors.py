@@ -13,5 +13,9 @@ class NetworkFileError(ExactnetError):
     """A network file or object that does not follow the exactnet.network format."""
 
 
+class OutputPathError(ExactnetError):
+    """An output path that cannot be written: a folder, or inside a folder that does not exist."""
+
+
 class CapacityError(ExactnetError):
     """Widths too small for the number of points."""

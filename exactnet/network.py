@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from exactnet.errors import NetworkFileError
+from exactnet.errors import NetworkFileError, OutputPathError
 from exactnet.rational import NotExact, Q, bits, to_rational, to_text
 
 FORMAT = "exactnet.network"
@@ -198,10 +198,23 @@ def _check_layers(layers: tuple[Layer, ...]) -> None:
             raise NetworkFileError(f"layer {k}: activation {layer.activation!r}, expected {expected!r}")
 
 
+def check_writable(path: str | Path) -> Path:
+    """``path`` as a Path if a file can be written there; raises ``OutputPathError`` when it is
+    a folder or its folder does not exist. Call it before long work that ends in a write."""
+    p = Path(path)
+    if p.is_dir():
+        raise OutputPathError(f"{p}: is a folder; give a file name")
+    folder = p.parent if str(p.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputPathError(f"{p}: cannot write, folder {folder} does not exist")
+    return p
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename,
-    so a failure never leaves a partial file behind."""
-    p = Path(path)
+    so a failure never leaves a partial file behind. Raises ``OutputPathError`` (see
+    ``check_writable``) before writing anything."""
+    p = check_writable(path)
     mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(dir=p.parent if str(p.parent) else ".", prefix=f".{p.name}.", suffix=".tmp")
     try:

@@ -125,3 +125,14 @@ def test_installed_command_runs(tmp_path, csv_file):
     proc = subprocess.run([exe, "build", str(bad), "-o", str(out)], capture_output=True, text=True)
     assert proc.returncode == 2 and proc.stderr.strip().startswith("error:") and "no such file" in proc.stderr
     assert Path(out).exists()  # the earlier good file is untouched by the failed run
+
+
+@pytest.mark.parametrize(("target", "message"), [("missing/net.json", "folder {tmp}/missing does not exist"),
+                                                 (".", "is a folder; give a file name")])
+def test_unwritable_output_exits_2_before_building(tmp_path, csv_file, target, message):
+    out = tmp_path / target
+    result = run("build", csv_file, "-o", out, "-q")
+    assert result.exit_code == 2 and result.output.count("error:") == 1
+    assert message.format(tmp=tmp_path) in result.output
+    assert "built" not in result.output  # refused before any work
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
