@@ -190,7 +190,7 @@ def _read_numpy(p: Path, outputs: int) -> Dataset:
         arr = np.asarray(loaded)
         if arr.ndim != 2:
             raise DataError(f"{p}: expected a 2-d array, found shape {arr.shape}")
-        xs, ys = split_columns(arr.tolist(), outputs, str(p), 1)
+        xs, ys = split_columns(exact_rows(arr), outputs, str(p), 1)
         return Dataset.from_rows(xs, ys, source=str(p))
     with loaded as z:
         missing = [k for k in ("X", "Y") if k not in z.files]
@@ -201,7 +201,15 @@ def _read_numpy(p: Path, outputs: int) -> Dataset:
         raise DataError(f"{p}: X must be 2-d (N x d), found shape {X.shape}")
     if Y.ndim not in (1, 2):
         raise DataError(f"{p}: Y must be 1-d or 2-d, found shape {Y.shape}")
-    return Dataset.from_rows(X.tolist(), Y.tolist(), source=str(p))
+    return Dataset.from_rows(exact_rows(X), exact_rows(Y), source=str(p))
+
+
+def exact_rows(arr: Any) -> list[Any]:
+    """Nested lists of the array's values without rounding: ``tolist`` for types Python's
+    float or int holds exactly, numpy scalars for wider floats (long double)."""
+    if arr.dtype.kind == "f" and arr.dtype.itemsize > 8:
+        return [list(row) for row in arr] if arr.ndim == 2 else list(arr)
+    return arr.tolist()
 
 
 def _read_json(p: Path) -> Dataset:

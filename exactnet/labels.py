@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exactnet.dataset import Dataset, csv_rows
+from exactnet.dataset import Dataset, csv_rows, exact_rows
 from exactnet.errors import DataError, NetworkFileError
 from exactnet.network import Network
 
@@ -198,4 +198,4 @@ def _npz(p: Path) -> tuple[list[Any], list[Any]]:
         raise DataError(f"{p}: cannot read as .npz ({type(e).__name__}: {e})") from None
     if X.ndim != 2 or labels.ndim != 1:
         raise DataError(f"{p}: X must be 2-d and labels 1-d, found shapes {X.shape} and {labels.shape}")
-    return X.tolist(), labels.tolist()
+    return exact_rows(X), labels.tolist()

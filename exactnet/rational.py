@@ -42,9 +42,10 @@ class NotExact(ValueError):
 def to_rational(value: object) -> Any:
     """Return ``value`` as an exact ``Q``.
 
-    Accepts int, bool-free integers, Fraction, mpq, numpy integer/float scalars, Python floats
-    (their exact binary value), and strings: integers, decimals ("-1.25", "3e-2") and fractions
-    ("-7/3"). Raises ``NotExact`` for NaN, infinities, booleans and anything else.
+    Accepts int, bool-free integers, Fraction, mpq, numpy integer/float scalars (long double
+    included), Python floats and Decimals (their exact value), and strings: integers, decimals
+    ("-1.25", "3e-2") and fractions ("-7/3"). Raises ``NotExact`` for NaN, infinities, booleans
+    and anything else.
     """
     if isinstance(value, bool):
         raise NotExact(f"booleans are not numbers: {value!r}")
@@ -54,7 +55,13 @@ def to_rational(value: object) -> Any:
         return Q(int(value))
     if isinstance(value, RATIONAL_TYPES):
         return Q(value.numerator, value.denominator)
-    if isinstance(value, numbers.Real):
+    if hasattr(value, "as_integer_ratio"):  # float, numpy floats (long double too), Decimal: exact
+        try:
+            n, d = value.as_integer_ratio()
+        except (ValueError, OverflowError):  # NaN, infinities
+            raise NotExact(f"not a finite number: {value!r}") from None
+        return Q(n, d)
+    if isinstance(value, numbers.Real):  # other real scalars (e.g. ml_dtypes): widening is exact
         f = float(value)
         if not math.isfinite(f):
             raise NotExact(f"not a finite number: {value!r}")

@@ -29,6 +29,17 @@ def test_npz_floats_keep_their_binary_value(tmp_path):
     assert data.X[0][0] == Fraction(0.1) and data.Y[0][0] == Fraction(0.3)
 
 
+def test_long_double_arrays_keep_every_bit(tmp_path):
+    third = np.longdouble(1) / np.longdouble(3)
+    p = tmp_path / "d.npz"
+    np.savez(p, X=np.array([[third], [2 * third]], dtype=np.longdouble), Y=np.array([third, third]))
+    data = read(p)
+    assert data.X[0][0] == Fraction(*third.as_integer_ratio()) != Fraction(float(third))
+    q = tmp_path / "d.npy"
+    np.save(q, np.array([[third, 1]], dtype=np.longdouble))
+    assert read(q).X[0][0] == Fraction(*third.as_integer_ratio())
+
+
 def test_npy_splits_like_csv(tmp_path):
     p = tmp_path / "d.npy"
     np.save(p, np.array([[1, 2, 3], [4, 5, 6]]))

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -19,13 +20,16 @@ from exactnet.rational import NotExact, Q, bits, simplest_above, simplest_below,
         (np.float32(0.1), Fraction(13421773, 134217728)),
         (np.int64(-5), Fraction(-5)),
         (Fraction(2, 6), Fraction(1, 3)),
+        (np.longdouble(1) / np.longdouble(3), Fraction(*(np.longdouble(1) / np.longdouble(3)).as_integer_ratio())),
+        (Decimal("0.1"), Fraction(1, 10)),
     ],
 )
 def test_to_rational_is_exact(value, expected):
     assert to_rational(value) == expected
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), "-inf", "NaN", "abc", "1/0", True, None, [1]])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), "-inf", "NaN", "abc", "1/0", True, None, [1],
+                                   np.float32("nan"), np.longdouble("-inf"), Decimal("NaN")])
 def test_to_rational_rejects(value):
     with pytest.raises(NotExact):
         to_rational(value)
