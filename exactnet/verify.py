@@ -38,7 +38,7 @@ import json
 import math
 import multiprocessing
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -83,7 +83,6 @@ class Certificate:
     network_sha256: str
     data_sha256: str
     engine: str
-    meta: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -176,9 +175,10 @@ class _Rows:
     def flint(self, form: str) -> Any:
         """``Wn`` as FLINT matrices, made on first use: "T" (Wn^T), "cols" (one m x 1 per row)."""
         if form not in self._flint:
-            WT = flint.fmpz_mat(self.Wn).transpose()
-            self._flint["T"] = WT
-            self._flint["cols"] = [flint.fmpz_mat([[w] for w in row]) for row in self.Wn]
+            if form == "T":
+                self._flint[form] = flint.fmpz_mat(self.Wn).transpose()
+            else:
+                self._flint[form] = [flint.fmpz_mat([[w] for w in row]) for row in self.Wn]
         return self._flint[form]
 
     def __getstate__(self) -> dict[str, Any]:
