@@ -8,10 +8,9 @@ from typing import Any
 
 import typer
 
-from exactnet.dataset import Dataset, read
 from exactnet.export import ExportReport, PrecisionReport, export_network, min_precision, parse_dtype, parse_format
 from exactnet.export.api import check_pair
-from exactnet.labels import read_labelled, stored
+from exactnet.labels import read_for
 from exactnet.network import Network, check_writable
 
 from .common import EXIT_CHECK_FAILED, fail, out, table, user_errors
@@ -39,7 +38,7 @@ def export(
             if data is None or tolerance is None:
                 fail("--min-precision needs --data and --tolerance")
             net = Network.load(network)
-            report = min_precision(net, _read(net, network, data), tolerance)
+            report = min_precision(net, read_for(net, data, str(network)), tolerance)
             out.print(table("minimal precision", _precision_rows(report)))
             if report.float_bits is None and report.fixed is None:
                 raise typer.Exit(EXIT_CHECK_FAILED)
@@ -51,20 +50,12 @@ def export(
         fmt_name = parse_format(fmt, output)
         check_pair(dt, fmt_name)
         net = Network.load(network)
-        dataset = _read(net, network, data) if data is not None else None
+        dataset = read_for(net, data, str(network)) if data is not None else None
         report = export_network(net, output, dt, fmt_name, data=dataset, tolerance=tolerance)
     out.print(table(f"export {report.dtype} -> {report.format}", _report_rows(report)))
     if not report.written:
         fail(f"max error {_num(report.max_error)} exceeds --tolerance {tolerance:g}; no file written",
              EXIT_CHECK_FAILED)
-
-
-def _read(net: Network, network: Path, data: Path) -> Dataset:
-    """DATA as the network expects it: labels in the stored class order for a labelled network."""
-    labels = stored(net, str(network))
-    if labels:
-        return read_labelled(data, labels[0], labels[1]).data
-    return read(data, net.output_dim)
 
 
 def _num(x: Any) -> str:

@@ -9,8 +9,7 @@ import typer
 from rich.table import Table
 
 from exactnet.analysis import regions
-from exactnet.dataset import read
-from exactnet.labels import stored
+from exactnet.labels import read_for, stored
 from exactnet.network import Network
 from exactnet.rational import bits
 
@@ -32,7 +31,7 @@ def inspect(
     with user_errors():
         net = Network.load(network)
         labels = stored(net, str(network))
-        activity = regions.report(net, read(data, net.output_dim)) if data is not None else None
+        activity = regions.report(net, read_for(net, data, str(network))) if data is not None else None
     if fmt != "table":
         show([regions.layers_report(net), *([activity] if activity else [])], fmt)
         return

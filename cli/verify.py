@@ -8,8 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from exactnet.dataset import read
-from exactnet.labels import argmax_hits, read_labelled, stored
+from exactnet.labels import argmax_hits, read_for, stored
 from exactnet.network import Network
 from exactnet.rational import to_text
 from exactnet.verify import evaluate_all
@@ -34,10 +33,7 @@ def verify(
     with user_errors():
         net = Network.load(network)
         labels = stored(net, str(network))
-        if labels:
-            dataset = read_labelled(data, labels[0], labels[1]).data
-        else:
-            dataset = read(data, net.output_dim)
+        dataset = read_for(net, data, str(network))
         start = time.perf_counter()
         try:
             with progress("verifying points", dataset.n, quiet) as bar:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exactnet.dataset import Dataset, csv_rows, exact_rows
+from exactnet.dataset import Dataset, csv_rows, exact_rows, read
 from exactnet.errors import DataError, NetworkFileError
 from exactnet.network import Network
 
@@ -117,6 +117,17 @@ def stored(net: Network, source: str = "network") -> tuple[str, tuple[Label, ...
         raise NetworkFileError(f"{source}: meta says {encoding} labels with {len(classes)} classes, "
                                f"so {width} output(s), but the network has {net.output_dim}")
     return encoding, tuple(classes)
+
+
+def read_for(net: Network, path: str | Path, source: str = "network") -> Dataset:
+    """The data file at ``path`` as ``net`` expects it: for a network built from labels, its
+    label column in the stored encoding and class order (``read_labelled``); otherwise the last
+    ``net.output_dim`` columns as outputs (``dataset.read``). Raises ``DataError`` or
+    ``NetworkFileError`` (naming ``source``) like those."""
+    labels = stored(net, source)
+    if labels:
+        return read_labelled(path, labels[0], labels[1]).data
+    return read(path, net.output_dim)
 
 
 def argmax_hits(outputs: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]]) -> int:

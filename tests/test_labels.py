@@ -104,6 +104,19 @@ def test_cli_counts_argmax_on_a_network_that_is_not_exact(tmp_path):
     assert f"the label on {7 - wins} of 7 points" in result.output
 
 
+def test_inspect_and_export_read_data_like_the_labelled_network_was_built(tmp_path):
+    rows = [(x1, x2, name) for (x1, x2, _), name in zip(ROWS, ["cat", "dog", "owl", "cat", "dog", "dog", "emu"])]
+    data = write_csv(tmp_path / "pets.csv", rows)
+    net_path = tmp_path / "net.json"
+    assert run("build", data, "--labels", "one-hot", "-o", net_path, "-q").exit_code == 0
+    result = run("inspect", net_path, "--data", data)
+    assert result.exit_code == 0, result.output
+    assert "neurons zero on every point" in result.output
+    result = run("export", net_path, "-o", tmp_path / "w.npz", "--data", data)
+    assert result.exit_code == 0, result.output
+    assert "class changes" in result.output
+
+
 def test_cli_string_labels_and_the_one_hidden_layer_method(tmp_path):
     rows = [(x1, x2, name) for (x1, x2, _), name in zip(ROWS, ["cat", "dog", "owl", "cat", "dog", "dog", "emu"])]
     data = write_csv(tmp_path / "pets.csv", rows)
