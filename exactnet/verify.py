@@ -43,7 +43,7 @@ from fractions import Fraction
 from typing import Any
 
 from exactnet.dataset import Dataset
-from exactnet.network import Network
+from exactnet.network import Layer, Network
 from exactnet.rational import to_text
 
 try:
@@ -149,6 +149,18 @@ def evaluate_all(net: Network, X: Sequence[Sequence[Any]], *, engine: str | None
     out: list[tuple[Fraction, ...]] = []
     for part in _run(_Plan(net, _engine(engine)), X, None, 0, progress, jobs):
         out.extend(part)
+    return out
+
+
+def preactivations(net: Network, X: Sequence[Sequence[Any]], *,
+                   engine: str | None = None) -> list[list[tuple[Fraction, ...]]]:
+    """``out[k][n]``: the exact pre-activation vector of layer k + 1 at input ``X[n]`` (Fractions);
+    the last entry is the network's output. Each layer's values come from ``evaluate_all`` on
+    the network cut after that layer (its activation made linear)."""
+    out = []
+    for k, last in enumerate(net.layers, start=1):
+        head = net.layers[: k - 1] + (Layer(last.weights, last.bias, "linear"),)
+        out.append(evaluate_all(Network(head), X, engine=engine))
     return out
 
 

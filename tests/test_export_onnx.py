@@ -10,11 +10,11 @@ from exactnet.export import onnx as onnx_format
 from exactnet.export.bound import float_bound
 from exactnet.export.dtypes import round_float, to_numpy
 from exactnet.export.emulate import float_forward
-from exactnet.export.exact import preactivations
 from exactnet.export.measure import error_stats
 from exactnet.export.rounding import round_network
 from exactnet.rational import Q
 from exactnet.synthetic import integer_data
+from exactnet.verify import preactivations
 
 pytest.importorskip("onnxruntime")
 

@@ -15,8 +15,9 @@ from typing import Any
 from exactnet.analysis.report import Column, Report
 from exactnet.dataset import Dataset
 from exactnet.errors import DataError
-from exactnet.network import Layer, Network
+from exactnet.network import Network
 from exactnet.rational import Q, bits
+from exactnet.verify import preactivations
 
 Affine = tuple[Any, Any]  # (slope, intercept) of a function of the one input
 
@@ -43,14 +44,9 @@ class Regions:
 
 
 def activation_patterns(net: Network, X: Sequence[Sequence[Any]]) -> list[list[tuple[bool, ...]]]:
-    """For every hidden layer, the on/off vector of every point (exact evaluation)."""
-    H = [[Q(v) for v in x] for x in X]
-    out = []
-    for layer in net.layers[:-1]:
-        Z = [_affine(layer, h) for h in H]
-        out.append([tuple(z > 0 for z in row) for row in Z])
-        H = [[z if z > 0 else Q(0) for z in row] for row in Z]
-    return out
+    """For every hidden layer, the on/off vector of every point (exact evaluation,
+    ``verify.preactivations``)."""
+    return [[tuple(z > 0 for z in row) for row in layer] for layer in preactivations(net, X)[:-1]]
 
 
 def analyse(net: Network, data: Dataset) -> Regions:
@@ -155,10 +151,6 @@ def layers_report(net: Network) -> Report:
                  Column("largest_bits", "largest bits"), Column("total_bits", "total bits")),
         rows=tuple(rows),
     )
-
-
-def _affine(layer: Layer, h: Sequence[Any]) -> list[Any]:
-    return [sum((w * v for w, v in zip(row, h)), b) for row, b in zip(layer.weights, layer.bias)]
 
 
 def _affine_maps(row: Sequence[Any], bias: Any, maps: list[Affine]) -> Affine:

@@ -20,11 +20,10 @@ from exactnet.dataset import Dataset
 from exactnet.export.bound import float_bound
 from exactnet.export.dtypes import AutoFixed, DType, ExportError, FixedType, FloatType, round_float, to_numpy
 from exactnet.export.emulate import fixed_forward, float_forward
-from exactnet.export.exact import preactivations
 from exactnet.export.rounding import RoundedNetwork, integer_bits, quantize_inputs, round_network
 from exactnet.network import Network
 from exactnet.rational import Q
-from exactnet.verify import evaluate_all
+from exactnet.verify import evaluate_all, preactivations
 
 WORST = 5
 INF = math.inf
