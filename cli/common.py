@@ -15,7 +15,11 @@ from rich.text import Text
 from exactnet.errors import ExactnetError
 from exactnet.network import Network
 
+WIDE = 200  # table width when stdout is not a terminal (files, pipes): no squeezed or cut cells
+
 out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:
+    out.width = WIDE  # a saved certificate keeps its whole hashes
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_CHECK_FAILED = 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -13,10 +12,9 @@ from exactnet.analysis.report import Report, dumps
 from exactnet.network import write_atomic
 from exactnet.rational import RATIONAL_TYPES, to_text
 
-from .common import fail, out
+from .common import fail, out, table
 
 FORMATS = ("table", "csv", "json")
-WIDE = 200  # table width when the output is not a terminal (files, pipes): no squeezed columns
 
 
 def check_format(fmt: str) -> str:
@@ -34,24 +32,18 @@ def show(reports: list[Report], fmt: str) -> None:
     if fmt == "csv":
         out.print("\n".join(r.to_csv() for r in reports).rstrip("\n"), markup=False)
         return
-    con = out if out.is_terminal else Console(highlight=False, soft_wrap=True, width=WIDE)
     for r in reports:
         if r.summary:
-            s = Table(title=escape(r.title), show_header=False, title_justify="left")
-            s.add_column(style="bold")
-            s.add_column()
-            for k, v in r.summary:
-                s.add_row(k, _cell(v))
-            con.print(s)
+            out.print(table(escape(r.title), [(k, _cell(v)) for k, v in r.summary]))
         t = Table(title=None if r.summary else escape(r.title), caption=escape(r.caption) or None,
                   caption_justify="left", title_justify="left")
         for c in r.columns:
             t.add_column(escape(c.header), justify="right" if _numeric(r, c.key) else "left")
         for row in r.rows:
             t.add_row(*(_cell(row.get(c.key)) for c in r.columns))
-        con.print(t)
+        out.print(t)
         for note in r.notes:
-            con.print(f"note: {note}", markup=False)
+            out.print(f"note: {note}", markup=False)
 
 
 def save_plot(path: Path, png: bytes) -> None:

@@ -12,6 +12,7 @@ from exactnet_cli.main import app
 from typer.testing import CliRunner
 
 from exactnet.network import Network
+from exactnet.verify import network_digest
 
 runner = CliRunner()
 
@@ -38,6 +39,7 @@ def test_build_verify_inspect(tmp_path, csv_file):
     assert net.meta["certificate"]["exact"] is True and net.meta["points"] == 4
     result = run("verify", net_path, csv_file, "--quiet")
     assert result.exit_code == 0 and "exact" in result.output and "max error" in result.output
+    assert network_digest(net) in result.output  # whole, not cut to the width of a terminal
     result = run("inspect", net_path)
     assert result.exit_code == 0 and "2 → 2 → 2 → 1" in result.output and "two-hidden-layer" in result.output
 
