@@ -21,6 +21,7 @@ from exactnet.export.bound import float_bound
 from exactnet.export.dtypes import AutoFixed, DType, ExportError, FixedType, FloatType, round_float, to_numpy
 from exactnet.export.emulate import fixed_forward, float_forward
 from exactnet.export.rounding import RoundedNetwork, integer_bits, quantize_inputs, round_network
+from exactnet.labels import stored
 from exactnet.network import Network
 from exactnet.rational import Q
 from exactnet.verify import evaluate_all, preactivations
@@ -82,12 +83,10 @@ class ExportReport:
 
 
 def classes(net: Network) -> list[Any] | None:
-    """The class labels when the network's meta data says it classifies (``exactnet.labels``:
-    "labels" is the encoding, "classes" the class order), else None."""
-    value = net.meta.get("classes")
-    if "labels" in net.meta and isinstance(value, list) and value:
-        return value
-    return None
+    """The class order of a network built from labels (``labels.stored``, which checks the
+    meta data), else None."""
+    labels = stored(net)
+    return list(labels[1]) if labels else None
 
 
 def predicted(outputs: Sequence[Sequence[Any]], labels: list[Any]) -> list[int]:
