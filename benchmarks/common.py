@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent  # the repository: child processes import benchmarks from it
 RESULTS = Path(__file__).parent / "results"
 
 
@@ -17,7 +18,8 @@ def run_row(module: str, args: Sequence[str]) -> dict:
 
     The child reports its own peak resident memory (``ru_maxrss``), which includes GMP and
     FLINT allocations that tracemalloc would miss."""
-    proc = subprocess.run([sys.executable, "-m", module, "--row", *args], capture_output=True, text=True, check=False)
+    proc = subprocess.run([sys.executable, "-m", module, "--row", *args], capture_output=True, text=True,
+                          check=False, cwd=ROOT)
     if proc.returncode != 0:
         raise RuntimeError(f"{module} {' '.join(args)} failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -20,45 +20,43 @@ import json
 import math
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-RESULTS = Path(__file__).parent / "results" / "scale.md"
+from benchmarks.common import RESULTS, peak_mb, run_row
+
 DEFAULT_KS = (8, 16, 32, 64, 100, 141, 200)
 
-CHILD = r"""
-import json, resource, sys, time
-from exactnet.construct.build import build_two_layer
-from exactnet.synthetic import integer_data
-from exactnet.verify import verify
-k, n, dim, high, seed, jobs = json.loads(sys.argv[1])
-data = integer_data(n, dim, seed, 0, high)
-start = time.perf_counter()
-net = build_two_layer(data, k or None, k or None, seed=seed)
-build = time.perf_counter() - start
-start = time.perf_counter()
-cert = verify(net, data)
-check = time.perf_counter() - start
-row = {"widths": net.widths, "build": build, "verify": check, "exact": cert.exact, **net.bit_stats(),
-       "projection_bits": net.meta["projection"]["bits"]}
-if jobs > 1:
+
+def row(k: int, n: int, dim: int, high: int, seed: int, jobs: int) -> dict:
+    """One measurement (run in a fresh process by ``run_row``); k = 0 lets the builder choose
+    the widths."""
+    from exactnet.construct.build import build_two_layer
+    from exactnet.synthetic import integer_data
+    from exactnet.verify import verify
+
+    data = integer_data(n, dim, seed, 0, high)
     start = time.perf_counter()
-    again = verify(net, data, jobs=jobs)
-    row["verify_jobs"] = time.perf_counter() - start
-    row["same_certificate"] = again == cert
-row["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps(row))
-"""
+    net = build_two_layer(data, k or None, k or None, seed=seed)
+    build = time.perf_counter() - start
+    start = time.perf_counter()
+    cert = verify(net, data)
+    check = time.perf_counter() - start
+    result = {"widths": net.widths, "build": build, "verify": check, "exact": cert.exact, **net.bit_stats(),
+              "projection_bits": net.meta["projection"]["bits"]}
+    if jobs > 1:
+        start = time.perf_counter()
+        again = verify(net, data, jobs=jobs)
+        result["verify_jobs"] = time.perf_counter() - start
+        result["same_certificate"] = again == cert
+    result["peak_mb"] = peak_mb()
+    return result
 
 
-def run_row(k: int, n: int, dim: int, high: int, seed: int, jobs: int) -> dict:
-    """One measurement in a fresh Python process; k = 0 lets the builder choose the widths."""
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    proc = subprocess.run([sys.executable, "-c", CHILD, json.dumps([k, n, dim, high, seed, jobs])],
-                          capture_output=True, text=True, env=env, check=True)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+def measure(k: int, n: int, dim: int, high: int, seed: int, jobs: int) -> dict:
+    """``row`` in a fresh Python process (honest peak memory)."""
+    return run_row("benchmarks.scale", [json.dumps([k, n, dim, high, seed, jobs])])
 
 
 def fit_exponent(points: list[tuple[int, int]]) -> float:
@@ -75,17 +73,21 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=1, help="also time verification with this many processes")
     ap.add_argument("--no-mnist", action="store_true", help="skip the d = 784 row")
-    ap.add_argument("--output", type=Path, default=RESULTS)
+    ap.add_argument("--output", type=Path, default=RESULTS / "scale.md")
+    ap.add_argument("--row", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.row is not None:
+        print(json.dumps(row(*json.loads(args.row))))
+        return
 
     started = time.perf_counter()
     rows = []
     for k in args.ks:
-        r = run_row(k, k * k, 5, 100, args.seed, args.jobs)
+        r = measure(k, k * k, 5, 100, args.seed, args.jobs)
         rows.append((f"{k} x {k}", k * k, 5, r))
         print(f"k={k}: {r}", file=sys.stderr, flush=True)
     if not args.no_mnist:
-        r = run_row(0, 2000, 784, 256, args.seed, args.jobs)
+        r = measure(0, 2000, 784, 256, args.seed, args.jobs)
         rows.append(("{} x {} (d = 784)".format(*r["widths"]), 2000, 784, r))
         print(f"d=784: {r}", file=sys.stderr, flush=True)
 
