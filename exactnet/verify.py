@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from exactnet import span, verify_dyadic
 from exactnet.dataset import Dataset
 from exactnet.network import Layer, Network
 from exactnet.rational import to_text
@@ -83,9 +84,11 @@ class Certificate:
     network_sha256: str
     data_sha256: str
     engine: str
+    arithmetic: span.Arithmetic  # the binary64 / int64 verdicts and spans
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "arithmetic": self.arithmetic.to_json(),
             "exact": self.exact,
             "points": self.points,
             "outputs": self.outputs,
@@ -107,8 +110,13 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
            progress: Progress | None = None, jobs: int = 1) -> Certificate:
     """Evaluate ``net`` exactly on every input of ``data`` and compare with its outputs.
 
-    ``keep`` bounds how many failures are listed (all are counted). ``engine`` is "flint",
-    "python" or None (flint when installed). ``jobs`` > 1 splits the points over that many
+    ``keep`` bounds how many failures are listed (all are counted). The certificate also says
+    whether float64 and int64 evaluation are exact (``span``), for any network and data.
+    ``engine``: None picks by what the network and data allow (``verify_dyadic``'s float64
+    path when the binary64 certificate holds, its integer path for other dyadic networks,
+    FLINT otherwise); "float64" and "integer" ask for those paths (float64 falls back to
+    integer where its certificate fails), "flint" and "python" for the general evaluator.
+    ``Certificate.engine`` names the path that ran. ``jobs`` > 1 splits the points over that many
     worker processes (started by multiprocessing's forkserver or spawn method, so a script
     calls this under ``if __name__ == "__main__":``); the certificate is identical for every
     ``jobs``. Exact: no number is ever rounded. ``progress(done, total)``
@@ -121,9 +129,20 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
         raise ValueError(f"network gives {net.output_dim} outputs but the data has {data.outputs} output columns")
     engine = _engine(engine)
     Y = [tuple((int(w.numerator), int(w.denominator)) for w in y) for y in data.Y]
+    g, why = span.grids(net, data.X)
+    arithmetic = span.Arithmetic((), None, False, False, why)
+    if g is not None and engine in ("float64", "integer"):
+        arithmetic, outputs, engine = verify_dyadic.evaluate(net, data.X, g, use_float=engine == "float64",
+                                                             progress=progress)
+        parts = _compare(outputs, Y, keep)
+    else:
+        engine = _general(engine)
+        if g is not None:
+            arithmetic = verify_dyadic.evaluate(net, data.X, g)[0]
+        parts = _run(_Plan(net, engine), data.X, Y, keep, progress, jobs)
     failures: list[Failure] = []
     failed, worst = 0, Fraction(0)
-    for part in _run(_Plan(net, engine), data.X, Y, keep, progress, jobs):
+    for part in parts:
         block_failed, block_worst, block_failures = part
         failed += block_failed
         worst = max(worst, block_worst)
@@ -138,7 +157,31 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
         network_sha256=network_digest(net),
         data_sha256=data.digest(),
         engine=engine,
+        arithmetic=arithmetic,
     )
+
+
+def _compare(outputs: Any, Y: list[tuple[tuple[int, int], ...]], keep: int) -> list[Any]:
+    """Per block of exact outputs (``verify_dyadic.Outputs``): ``(failed, worst, failures)``."""
+    parts, start = [], 0
+    for block in outputs:
+        unit = 1 << block.scale if block.scale >= 0 else 1
+        down = 1 << -block.scale if block.scale < 0 else 1
+        failed, worst, failures = 0, Fraction(0), []
+        for k, got in enumerate(block.values):
+            want = Y[start + k]
+            if all(v * down * q == p * unit for v, (p, q) in zip(got, want)):
+                continue
+            failed += 1
+            exact = tuple(Fraction(v * down, unit) for v in got)
+            expected = tuple(Fraction(p, q) for p, q in want)
+            diff = tuple(a - b for a, b in zip(exact, expected))
+            worst = max(worst, *(abs(x) for x in diff))
+            if len(failures) < keep:
+                failures.append(Failure(start + k, expected, exact, diff))
+        parts.append((failed, worst, failures))
+        start += len(block.values)
+    return parts
 
 
 def evaluate_all(net: Network, X: Sequence[Sequence[Any]], *, engine: str | None = None,
@@ -147,7 +190,7 @@ def evaluate_all(net: Network, X: Sequence[Sequence[Any]], *, engine: str | None
 
     ``engine`` and ``jobs`` as in ``verify``; ``progress(done, total)`` counts points."""
     out: list[tuple[Fraction, ...]] = []
-    for part in _run(_Plan(net, _engine(engine)), X, None, 0, progress, jobs):
+    for part in _run(_Plan(net, _general(_engine(engine))), X, None, 0, progress, jobs):
         out.extend(part)
     return out
 
@@ -164,11 +207,19 @@ def preactivations(net: Network, X: Sequence[Sequence[Any]], *,
     return out
 
 
+ENGINES = ("float64", "integer", "flint", "python")
+
+
+def _general(engine: str) -> str:
+    """The general evaluator's engine for ``engine`` (the dyadic paths map to FLINT)."""
+    return engine if engine in ("flint", "python") else ("flint" if HAVE_FLINT else "python")
+
+
 def _engine(engine: str | None) -> str:
     if engine is None:
-        return "flint" if HAVE_FLINT else "python"
-    if engine not in ("flint", "python"):
-        raise ValueError(f"unknown engine {engine!r} (expected 'flint' or 'python')")
+        return "float64"
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
     if engine == "flint" and not HAVE_FLINT:
         raise ValueError("engine 'flint' needs python-flint, which is not installed")
     return engine

@@ -35,13 +35,23 @@ class Projection:
     method: str  # "identity", "random" or "digits"
 
     @property
+    def range(self) -> int:
+        """max t - min t."""
+        return max(self.t) - min(self.t)
+
+    @property
     def bits(self) -> int:
         """Bit length of the largest |t|: every later bit count grows with it."""
         return max(abs(v) for v in self.t).bit_length()
 
 
-def project(X: tuple[tuple[Any, ...], ...], seed: int = 0) -> Projection:
-    """Choose w for the distinct inputs ``X`` (exact rationals); see the module docstring."""
+def project(X: tuple[tuple[Any, ...], ...], seed: int = 0, draws: int = DRAWS_PER_BOUND,
+            narrowest: bool = False) -> Projection:
+    """Choose w for the distinct inputs ``X`` (exact rationals); see the module docstring.
+
+    ``draws`` rows are tried per bound. With ``narrowest``, every draw at the first bound that
+    gives an injective row is tried and the one with the smallest range of t wins (the dyadic
+    construction's bit span grows with twice the bits of that range)."""
     d = len(X[0])
     scale = [math.lcm(*(int(x[k].denominator) for x in X)) for k in range(d)]
     Z = [[int(x[k] * scale[k]) for k in range(d)] for x in X]  # integer inputs
@@ -50,12 +60,17 @@ def project(X: tuple[tuple[Any, ...], ...], seed: int = 0) -> Projection:
     zmax = max(max(map(abs, z)) for z in Z)
     Z64 = np.array(Z, dtype=np.int64) if zmax < 1 << 62 else None  # converted once for every draw
     rng = random.Random(seed)
-    for attempt in range(DRAWS_PER_BOUND * (MAX_BOUND_BITS + 1)):
-        bound = 1 << (attempt // DRAWS_PER_BOUND)
-        r = [rng.randint(-bound, bound) for _ in range(d)]
-        made = _made(scale, r, Z, "random", zmax, Z64)
-        if made:
-            return made
+    for bits in range(MAX_BOUND_BITS + 1):
+        found = []
+        for _ in range(draws):
+            r = [rng.randint(-(1 << bits), 1 << bits) for _ in range(d)]
+            made = _made(scale, r, Z, "random", zmax, Z64)
+            if made and not narrowest:
+                return made
+            if made:
+                found.append(made)
+        if found:
+            return min(found, key=lambda p: p.range)
     return _digits(Z, scale)
 
 
