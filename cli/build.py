@@ -14,7 +14,7 @@ from exactnet.labels import ENCODINGS, read_labelled
 from exactnet.network import check_writable
 from exactnet.verify import verify
 
-from .common import EXIT_CHECK_FAILED, err, fail, network_rows, out, progress, table, user_errors
+from .common import EXIT_CHECK_FAILED, arithmetic_rows, err, fail, network_rows, out, progress, table, user_errors
 
 
 def build(
@@ -26,6 +26,11 @@ def build(
     labels: str | None = typer.Option(
         None, "--labels", help="The last column holds class labels: one-hot (M = number of classes) or scalar."),
     method: str = typer.Option("two-hidden-layer", "--method", help="two-hidden-layer or one-hidden-layer."),
+    exact_in: str = typer.Option(
+        "rational", "--exact-in", help="Arithmetic in which the network must be exact: rational, float64 or int64."),
+    construction: str | None = typer.Option(
+        None, "--construction", help="theorem3 (fewest neurons) or dyadic (short weights); --exact-in float64/int64 "
+                                     "implies dyadic."),
     seed: int = typer.Option(0, "--seed", help="Seed for the projection row (builds are reproducible)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for the verification (same result)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -35,6 +40,8 @@ def build(
     two-hidden-layer (default): widths exactly --a1 x --a2, holding a1*(a2 div M) + (a2 mod M) points; without widths, the fewest neurons (then fewest parameters) that hold N.
 
     one-hidden-layer: N - 1 neurons.
+
+    --exact-in float64 or int64: the dyadic construction (capacity ((a1 + 1) div 2) * (a2 div M) + (a2 mod M)) with the fewest neurons whose evaluation in that arithmetic is proven exact on DATA by the bit-span certificate.
 
     The file is written only when the independent verifier confirms every output exactly.
     """  # noqa: E501 (typer shows each paragraph as one line)
@@ -58,16 +65,19 @@ def build(
         if dataset.merged:
             err.print(f"warning: {data}: merged {dataset.merged} duplicate row(s) with equal outputs", markup=False)
         total = 0
-        if method == "two-hidden-layer":
+        dyadic = construction == "dyadic" or (construction is None and exact_in != "rational")
+        if method == "two-hidden-layer" and not dyadic:
             widths = choose_widths(dataset.n, dataset.outputs, dataset.dim, a1, a2)
             total = widths.a2
             if widths.reason:
                 out.print(widths.reason, markup=False)
         start = time.perf_counter()
         with progress("building", total, quiet) as bar:
-            net = construct(dataset, a1, a2, method=method, seed=seed,
+            net = construct(dataset, a1, a2, method=method, seed=seed, construction=construction, exact_in=exact_in,
                             progress=lambda done, total: bar.update(0, completed=done, total=total))
         built = time.perf_counter() - start
+        if dyadic and net.meta.get("widths_reason"):
+            out.print(net.meta["widths_reason"], markup=False)
         start = time.perf_counter()
         with progress("verifying points", dataset.n, quiet) as bar:
             cert = verify(net, dataset, jobs=jobs,
@@ -75,6 +85,9 @@ def build(
         checked = time.perf_counter() - start
     if not cert.exact:
         fail(f"verification failed on {cert.failed} point(s); no file written", EXIT_CHECK_FAILED)
+    if exact_in != "rational" and not (cert.arithmetic.binary64 if exact_in == "float64" else cert.arithmetic.int64):
+        fail(f"the verifier's {exact_in} certificate does not hold ({cert.arithmetic.summary(exact_in)}); "
+             "no file written", EXIT_CHECK_FAILED)
     net = net.with_meta(verify_seconds=round(checked, 6), certificate=cert.to_json(),
                         **(labelled.meta() if labelled else {}))
     with user_errors():
@@ -85,7 +98,9 @@ def build(
     out.print(table(f"built {output}", [
         *rows,
         *network_rows(net),
+        ("construction", net.meta.get("construction", "")),
         ("projection", f"{net.meta['projection']['method']}, {net.meta['projection']['bits']} bits"),
         ("build", f"{built:.3f} s"),
-        ("verify", f"{checked:.3f} s, exact (max error 0)"),
+        ("verify", f"{checked:.3f} s, exact (max error 0), {cert.engine} path"),
+        *arithmetic_rows(cert.arithmetic),
     ]))

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from exactnet.errors import ExactnetError
 from exactnet.network import Network
+from exactnet.span import Arithmetic
 
 WIDE = 200  # table width when stdout is not a terminal (files, pipes): no squeezed or cut cells
 
@@ -82,4 +83,14 @@ def network_rows(net: Network) -> list[tuple[str, str]]:
         ("parameters", f"{net.parameter_count():,}"),
         ("largest parameter", f"{stats['largest_bits']:,} bits"),
         ("all parameters", f"{stats['total_bits']:,} bits"),
+    ]
+
+
+def arithmetic_rows(a: Arithmetic) -> list[tuple[str, str]]:
+    """Where a network is exact besides the rationals: the binary64 and int64 verdicts, spans."""
+    spans = ", ".join(map(str, a.spans)) if a.spans else "-"
+    return [
+        ("exact in float64", a.summary("binary64")),
+        ("exact in int64", a.summary("int64")),
+        ("bit span per layer", spans),
     ]

@@ -14,7 +14,7 @@ from exactnet.rational import to_text
 from exactnet.verify import evaluate_all
 from exactnet.verify import verify as check
 
-from .common import EXIT_CHECK_FAILED, fail, out, progress, table, user_errors
+from .common import EXIT_CHECK_FAILED, arithmetic_rows, fail, out, progress, table, user_errors
 
 
 def verify(
@@ -22,14 +22,18 @@ def verify(
     data: Path = typer.Argument(..., help="Data file; in .csv/.npy the last M columns are outputs (the last column"
                                           " holds the class labels for a network built with --labels)."),
     show: int = typer.Option(10, "--show", help="How many failing points to list."),
-    engine: str | None = typer.Option(None, "--engine", help="flint or python (default: flint when installed)."),
+    engine: str | None = typer.Option(
+        None, "--engine", help="float64, integer, flint or python (default: chosen by what the network and data allow:"
+                               " float64 where the binary64 certificate holds)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes sharing the points (same certificate)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Evaluate NETWORK on DATA in exact arithmetic. Exit 0 when every output is exact, 1 otherwise.
 
+    The certificate also says whether float64 and int64 evaluation of NETWORK on DATA are exact (bit span <= 53, <= 63) and which evaluation path ran; float64 matrix products run only where that certificate proves them exact.
+
     A network built with --labels reads DATA's labels with its stored class order; for one-hot
-    labels it also reports on how many points the exact output's argmax is the label."""
+    labels it also reports on how many points the exact output's argmax is the label."""  # noqa: E501 (typer shows each paragraph as one line)
     with user_errors():
         net = Network.load(network)
         labels = stored(net, str(network))
@@ -57,7 +61,8 @@ def verify(
         *rows,
         ("network sha256", cert.network_sha256),
         ("data sha256", cert.data_sha256),
-        ("engine", cert.engine),
+        *arithmetic_rows(cert.arithmetic),
+        ("path", cert.engine),
         ("time", f"{seconds:.3f} s"),
     ]))
     if cert.exact:

@@ -47,7 +47,7 @@ def as_dataset(X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = N
 
 def build(X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = None, *,
           a1: int | None = None, a2: int | None = None, method: str = "two-hidden-layer", seed: int = 0,
-          progress: Any = None) -> Network:
+          progress: Any = None, construction: str | None = None, exact_in: str = "rational") -> Network:
     """A ReLU network that returns every output exactly.
 
     ``X``: N inputs (rows of numbers: int, Fraction, mpq, exact strings, floats taken at their
@@ -55,9 +55,13 @@ def build(X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = None, 
     ``method="two-hidden-layer"``: widths exactly (a1, a2), for N <= a1*(a2 div m) + (a2 mod m)
     (Inoue's Theorems 3 and 4); missing widths: fewest neurons, then fewest parameters
     (``smallest_two_layer``). ``method="one-hidden-layer"``: the N - 1 neuron baseline.
+    ``exact_in="float64"`` (or "int64"): the dyadic construction with the fewest neurons whose
+    float64 (int64) evaluation on the data is provably exact (``verify``'s certificate says so);
+    ``construction="dyadic"`` asks for that construction without a target arithmetic.
     Raises ``DataError`` or ``CapacityError`` for bad input.
     """
-    return _build(as_dataset(X, Y), a1, a2, method=method, seed=seed, progress=progress)
+    return _build(as_dataset(X, Y), a1, a2, method=method, seed=seed, progress=progress,
+                  construction=construction, exact_in=exact_in)
 
 
 def build_one_layer(X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = None, *,

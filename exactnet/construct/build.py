@@ -18,6 +18,7 @@ from exactnet.network import Layer, Network
 from exactnet.rational import Q
 
 METHODS = ("two-hidden-layer", "one-hidden-layer")
+CONSTRUCTIONS = ("theorem3", "dyadic")
 Progress = Callable[[int, int], None]
 
 
@@ -71,10 +72,32 @@ def choose_widths(points: int, outputs: int = 1, dim: int = 1, a1: int | None = 
 
 
 def build(data: Dataset, a1: int | None = None, a2: int | None = None, method: str = "two-hidden-layer",
-          seed: int = 0, progress: Progress | None = None) -> Network:
+          seed: int = 0, progress: Progress | None = None, construction: str | None = None,
+          exact_in: str = "rational") -> Network:
     """A network that returns every output of ``data`` exactly, built by ``method``:
-    "two-hidden-layer" (``build_two_layer``, widths exactly (a1, a2)) or "one-hidden-layer"
-    (``one_layer.build_one_layer``, N - 1 hidden neurons; widths must not be given)."""
+    "two-hidden-layer" (widths exactly (a1, a2)) or "one-hidden-layer"
+    (``one_layer.build_one_layer``, N - 1 hidden neurons; widths must not be given).
+
+    Two hidden layers: ``construction`` "theorem3" (``build_two_layer``, the smallest widths)
+    or "dyadic" (``exact_in.build_exact_in``: short dyadic weights, about sqrt(2) times the
+    neurons). ``exact_in`` "float64" or "int64" asks for a network whose evaluation in that
+    arithmetic is exact on the data (the dyadic construction, its bit span within the limit);
+    the default construction is dyadic then, theorem3 otherwise."""
+    if exact_in not in ("rational", "float64", "int64"):
+        raise CapacityError(f"unknown arithmetic {exact_in!r}; expected rational, float64 or int64")
+    if construction is None:
+        construction = "theorem3" if exact_in == "rational" else "dyadic"
+    if construction not in CONSTRUCTIONS:
+        raise CapacityError(f"unknown construction {construction!r}; expected one of {', '.join(CONSTRUCTIONS)}")
+    if construction == "theorem3" and exact_in != "rational":
+        raise CapacityError(f"exact in {exact_in} needs the dyadic construction (theorem3 weights have "
+                            "hundreds to thousands of bits)")
+    if method == "one-hidden-layer" and (construction == "dyadic"):
+        raise CapacityError("the dyadic construction and --exact-in apply to the two-hidden-layer method only")
+    if method == "two-hidden-layer" and construction == "dyadic":
+        from exactnet.construct.exact_in import build_exact_in
+
+        return build_exact_in(data, exact_in, a1, a2, seed=seed, progress=progress)
     if method == "one-hidden-layer":
         if a1 is not None or a2 is not None:
             raise CapacityError("widths a1, a2 apply to the two-hidden-layer method only")
