@@ -19,7 +19,8 @@ from .common import EXIT_CHECK_FAILED, fail, out, table, user_errors
 def export(
     network: Path = typer.Argument(..., help="Network file (exactnet.network JSON)."),
     output: Path | None = typer.Option(None, "-o", "--output", help="File to write."),
-    dtype: str = typer.Option("float64", "--dtype", help="float64, float32, float16, bfloat16, fixed:Qm.n, "
+    dtype: str = typer.Option("float64", "--dtype", help="float64, float32, float16, bfloat16, int64 (exact where "
+                                                         "the int64 certificate holds; needs --data), fixed:Qm.n, "
                                                          "fixed:auto16 or fixed:auto32."),
     fmt: str | None = typer.Option(None, "--format", help="npz, onnx, c or json (default: from the file suffix)."),
     data: Path | None = typer.Option(None, "--data", help="Data file to measure the error on."),
@@ -84,7 +85,9 @@ def _report_rows(r: ExportReport) -> list[tuple[str, str]]:
         rows.append(("worst points", ", ".join(f"#{i}: {_num(e)}" for i, e in r.arithmetic.worst)))
         rows.append(("points", f"{r.points:,}"))
         kind = "saturations" if r.fixed is not None else "non-finite values"
-        rows.append((kind, f"{r.overflows:,}" + (f" (+{r.input_saturations:,} inputs)" if r.input_saturations else "")))
+        if r.dtype != "int64":  # the int64 certificate rules out overflow
+            extra = f" (+{r.input_saturations:,} inputs)" if r.input_saturations else ""
+            rows.append((kind, f"{r.overflows:,}{extra}"))
     if r.bound is not None:
         rows.append(("a-priori bound", ", ".join(map(_num, r.bound))))
     if r.tolerance is not None:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from pathlib import Path
 
 import numpy as np
 
 from exactnet.dataset import Dataset
-from exactnet.export import c, npz
+from exactnet.export import c, int64, npz
 from exactnet.export import onnx as onnx_format
-from exactnet.export.dtypes import DType, ExportError, FloatType, parse_dtype, round_float, to_numpy
+from exactnet.export.dtypes import DType, ExactInt64, ExportError, FloatType, parse_dtype, round_float, to_numpy
 from exactnet.export.measure import ExportReport, error_stats, measure
 from exactnet.export.rounding import RoundedNetwork
 from exactnet.network import Network, write_atomic
@@ -34,14 +35,22 @@ def parse_format(text: str | None, path: str | Path | None = None) -> str:
 
 def check_pair(dtype: DType, fmt: str) -> None:
     """Raise ``ExportError`` for a dtype the format cannot carry (before any work is done)."""
+    if fmt == "onnx" and isinstance(dtype, ExactInt64):
+        raise ExportError("format onnx takes float dtypes; write int64 as c or npz")
     if fmt == "onnx" and not isinstance(dtype, FloatType):
         raise ExportError(f"format onnx takes float dtypes (float64, float32, float16, bfloat16), not {dtype.name}")
     if fmt == "c" and isinstance(dtype, FloatType) and dtype.name not in c.C_FLOATS:
         raise ExportError(f"format c supports float32, float64 and fixed-point dtypes, not {dtype.name}")
 
 
-def file_bytes(net: Network, rounded: RoundedNetwork, fmt: str) -> bytes:
+def file_bytes(net: Network, rounded: RoundedNetwork | int64.Int64Network, fmt: str) -> bytes:
     """The exported file's content."""
+    if isinstance(rounded, int64.Int64Network) and fmt != "json":
+        if fmt == "c":
+            return int64.c_header(rounded).encode()
+        buf = io.BytesIO()
+        np.savez(buf, **int64.npz_arrays(rounded), meta=np.array(json.dumps(net.meta)))
+        return buf.getvalue()
     if fmt == "npz":
         return npz.npz_bytes(rounded, net.meta)
     if fmt == "onnx":

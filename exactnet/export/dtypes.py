@@ -118,7 +118,15 @@ class AutoFixed:
         return f"fixed:auto{self.total_bits}"
 
 
-DType = FloatType | FixedType | AutoFixed
+@dataclass(frozen=True)
+class ExactInt64:
+    """Exact int64: the network's own dyadic numbers at the bit-span certificate's grids
+    (``export.int64``); needs the int64 certificate on the data."""
+
+    name: str = "int64"
+
+
+DType = FloatType | FixedType | AutoFixed | ExactInt64
 
 FLOATS = {
     "float64": FloatType("float64", 53, -1073, 1024, np.dtype(np.float64)),
@@ -129,11 +137,14 @@ FLOATS = {
 AUTO_WIDTHS = (8, 16, 32, 64)
 
 
+
 def parse_dtype(text: str) -> DType:
     """The type named by ``text``; raises ``ExportError`` listing what is accepted."""
     s = text.strip().lower()
     if s in FLOATS:
         return FLOATS[s]
+    if s == "int64":
+        return ExactInt64()
     m = re.fullmatch(r"fixed:q(\d+)\.(\d+)", s)
     if m:
         ib, fb = int(m.group(1)), int(m.group(2))
@@ -144,8 +155,8 @@ def parse_dtype(text: str) -> DType:
     if m and int(m.group(1)) in AUTO_WIDTHS:
         return AutoFixed(int(m.group(1)))
     raise ExportError(
-        f"unknown dtype {text!r}; use one of {', '.join(FLOATS)}, fixed:Qm.n (e.g. fixed:Q16.16) "
-        f"or fixed:auto8/16/32/64"
+        f"unknown dtype {text!r}; use one of {', '.join(FLOATS)}, int64 (exact, certified), fixed:Qm.n "
+        f"(e.g. fixed:Q16.16) or fixed:auto8/16/32/64"
     )
 
 

@@ -9,6 +9,7 @@ output counts as an infinite error. For float types the report carries the a-pri
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,9 +17,20 @@ from typing import Any
 
 import numpy as np
 
+from exactnet import span, verify_dyadic
 from exactnet.dataset import Dataset
+from exactnet.export import int64
 from exactnet.export.bound import float_bound
-from exactnet.export.dtypes import AutoFixed, DType, ExportError, FixedType, FloatType, round_float, to_numpy
+from exactnet.export.dtypes import (
+    AutoFixed,
+    DType,
+    ExactInt64,
+    ExportError,
+    FixedType,
+    FloatType,
+    round_float,
+    to_numpy,
+)
 from exactnet.export.emulate import fixed_forward, float_forward
 from exactnet.export.rounding import RoundedNetwork, integer_bits, quantize_inputs, round_network
 from exactnet.labels import stored
@@ -169,10 +181,12 @@ def measure(net: Network, dtype: DType, data: Dataset | None = None, *,
     Returns the report and the rounded network. Raises ``ExportError`` for a fixed format that
     cannot hold a weight, ``ValueError`` when the data's shape does not fit the network."""
     pre = None
+    if data is not None and (data.dim != net.input_dim or data.outputs != net.output_dim):
+        raise ExportError(f"the network maps {net.input_dim} -> {net.output_dim} values but the data has"
+                          f" {data.dim} inputs and {data.outputs} outputs")
+    if isinstance(dtype, ExactInt64):
+        return _measure_int64(net, data)
     if data is not None:
-        if data.dim != net.input_dim or data.outputs != net.output_dim:
-            raise ExportError(f"the network maps {net.input_dim} -> {net.output_dim} values but the data has"
-                              f" {data.dim} inputs and {data.outputs} outputs")
         pre = preactivations(net, data.X)
     if isinstance(dtype, (FixedType, AutoFixed)):
         fx = resolve_fixed(net, dtype, pre, data)
@@ -181,9 +195,47 @@ def measure(net: Network, dtype: DType, data: Dataset | None = None, *,
             return ExportReport(fx.name, 0, net.output_dim, 0, fixed=fx), rounded
         return _measure_fixed(net, rounded, fx, data, dtype), rounded
     rounded = round_network(net, dtype)
+    notes = _weight_notes(net, rounded, data)
     if data is None:
-        return ExportReport(dtype.name, 0, net.output_dim, rounded.overflowed), rounded
-    return _measure_float(net, rounded, dtype, data, pre, with_bound), rounded
+        return ExportReport(dtype.name, 0, net.output_dim, rounded.overflowed, notes=notes), rounded
+    report = _measure_float(net, rounded, dtype, data, pre, with_bound)
+    return dataclasses.replace(report, notes=report.notes + notes), rounded
+
+
+def changed_numbers(net: Network, rounded: RoundedNetwork) -> int:
+    """How many weights and biases the rounding changed (overflowed ones included)."""
+    if rounded.exact is None:
+        return max(rounded.overflowed, 1)
+    return sum(1 for a, b in zip(net.layers, rounded.exact.layers) for u, v in zip(a.numbers(), b.numbers()) if u != v)
+
+
+def _weight_notes(net: Network, rounded: RoundedNetwork, data: Dataset | None) -> tuple[str, ...]:
+    """Whether every weight survived the rounding unchanged, and for float64 with data, the
+    binary64 certificate: together they say whether the float64 evaluation is exact."""
+    changed = changed_numbers(net, rounded)
+    total = net.parameter_count()
+    name = rounded.dtype.name
+    notes = [f"weights exact in {name}: every weight and bias is a {name} number" if not changed else
+             f"weights rounded to {name}: {changed:,} of {total:,} weights and biases changed"]
+    if name == "float64" and data is not None:
+        g, why = span.grids(net, data.X)
+        verdict = f"no: {why}" if g is None else verify_dyadic.evaluate(net, data.X, g)[0].summary("binary64")
+        notes.append(f"binary64 certificate on the data (float64 evaluation exact in any order): {verdict}")
+    return tuple(notes)
+
+
+def _measure_int64(net: Network, data: Dataset | None) -> tuple[ExportReport, Any]:
+    if data is None:
+        raise ExportError("dtype int64 needs --data: its grids and its certificate come from the data")
+    form = int64.build(net, data)
+    labels = classes(net)
+    got = int64.outputs(form, data)
+    notes = ("weights exact in int64: every weight and bias stored unrounded at the certificate's grids",
+             f"int64 certificate on the data: {form.arithmetic.summary('int64')}")
+    exact = error_stats("stored weights, exact arithmetic", evaluate_all(net, data.X), data.Y, labels)
+    return ExportReport("int64", data.n, data.outputs, 0, rounding=exact,
+                        arithmetic=error_stats("int64 evaluation (numpy, as the C code)", got, data.Y, labels),
+                        notes=notes), form
 
 
 def _rounding_stats(rounded: RoundedNetwork, data: Dataset, labels: list[Any] | None) -> ErrorStats:

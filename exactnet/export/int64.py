@@ -1,0 +1,120 @@
+"""Exact int64 export: the network's int64 form at the certificate's grids (``exactnet.span``).
+
+Layer l stores ``W * 2^(G_l - G_{l-1})`` and ``b * 2^G_l`` as int64; inputs enter as
+``x * 2^G_0``; each layer accumulates ``b + sum W a`` in int64, applies relu, and hands its
+accumulator on unchanged (units of ``2^-G_l``); the outputs are ``y * 2^G_L``. Nothing is
+rounded: where the int64 certificate holds on the data (every span <= 63), no product and no
+partial sum overflows in any order, so this evaluation is exact there. ``build`` refuses a
+network or data without that certificate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from exactnet import span
+from exactnet.dataset import Dataset
+from exactnet.export.dtypes import ExportError
+from exactnet.network import Network
+from exactnet.verify_dyadic import evaluate
+
+NAME = "int64"
+
+
+@dataclass(frozen=True)
+class Int64Network:
+    """Per layer (W, b) as int64 arrays; ``grids`` is (G_0, G_1, ..., G_L)."""
+
+    arrays: tuple[tuple[np.ndarray, np.ndarray], ...]
+    grids: tuple[int, ...]
+    activations: tuple[str, ...]
+    arithmetic: span.Arithmetic
+
+
+def build(net: Network, data: Dataset) -> Int64Network:
+    """The int64 form of ``net``; raises ``ExportError`` unless the int64 certificate holds on
+    ``data`` (the grids and the proof both come from the data)."""
+    g, why = span.grids(net, data.X)
+    if g is None:
+        raise ExportError(f"int64 export needs a dyadic network and data: {why}")
+    arithmetic = evaluate(net, data.X, g)[0]
+    if not arithmetic.int64:
+        raise ExportError(f"int64 export needs the int64 certificate on the data: {arithmetic.summary('int64')[4:]}")
+    arrays = tuple((np.array(W, dtype=np.int64), np.array(b, dtype=np.int64)) for W, b in span.integer_layers(net, g))
+    return Int64Network(arrays, (g.inputs, *g.layers), tuple(layer.activation for layer in net.layers), arithmetic)
+
+
+def scaled_inputs(net: Int64Network, X: Sequence[Sequence[Any]]) -> np.ndarray:
+    """The inputs as int64 ``x * 2^G_0`` (exact: the certificate covers them)."""
+    e = net.grids[0]
+    rows = [[(int(v.numerator) << e) // int(v.denominator) if e >= 0 else int(v.numerator) >> -e for v in x] for x in X]
+    return np.array(rows, dtype=np.int64)
+
+
+def forward(net: Int64Network, Xi: np.ndarray) -> np.ndarray:
+    """The int64 evaluation the C code performs (numpy int64, wrapping like C on overflow)."""
+    A = Xi
+    for (W, b), act in zip(net.arrays, net.activations):
+        A = A @ W.T + b
+        if act == "relu":
+            A = np.maximum(A, 0)
+    return A
+
+
+def outputs(net: Int64Network, data: Dataset) -> list[list[Any]]:
+    """The exact outputs of the int64 evaluation on ``data``, as rationals."""
+    from exactnet.rational import Q
+
+    unit = Q(2) ** net.grids[-1]
+    return [[Q(int(v)) / unit for v in row] for row in forward(net, scaled_inputs(net, data.X))]
+
+
+def c_header(net: Int64Network) -> str:
+    """A C99 header: ``void exactnet_forward(const int64_t in[], int64_t out[])`` taking
+    ``x * 2^EXACTNET_INPUT_EXP`` and giving ``y * 2^EXACTNET_OUTPUT_EXP``."""
+    sizes = [net.arrays[0][0].shape[1]] + [W.shape[0] for W, _ in net.arrays]
+    lines = [
+        f"/* exactnet network, exact int64: {' -> '.join(map(str, sizes))}, relu between layers.",
+        "   Inputs are x * 2^EXACTNET_INPUT_EXP, outputs y * 2^EXACTNET_OUTPUT_EXP (exact integers); the",
+        "   int64 certificate proves that no product or sum overflows on the data it was made for. */",
+        "#ifndef EXACTNET_NETWORK_H", "#define EXACTNET_NETWORK_H", "", "#include <stdint.h>", "",
+        f"#define EXACTNET_INPUTS {sizes[0]}", f"#define EXACTNET_OUTPUTS {sizes[-1]}",
+        f"#define EXACTNET_MAX_WIDTH {max(sizes)}",
+        f"#define EXACTNET_INPUT_EXP {net.grids[0]}", f"#define EXACTNET_OUTPUT_EXP {net.grids[-1]}", "",
+    ]
+    for k, (W, b) in enumerate(net.arrays, start=1):
+        rows = ",\n    ".join("{" + ", ".join(_literal(v) for v in row) + "}" for row in W.tolist())
+        lines += [f"static const int64_t exactnet_w{k}[{W.shape[0]}][{W.shape[1]}] = {{\n    {rows}}};",
+                  f"static const int64_t exactnet_b{k}[{b.shape[0]}] = {{{', '.join(map(_literal, b.tolist()))}}};"]
+    lines += ["", "static void exactnet_forward(const int64_t in[EXACTNET_INPUTS], int64_t out[EXACTNET_OUTPUTS])",
+              "{", "    int64_t buf0[EXACTNET_MAX_WIDTH], buf1[EXACTNET_MAX_WIDTH];",
+              "    const int64_t *x = in;", "    int64_t *y;", "    int64_t acc;", "    int o, i;"]
+    for k, ((W, _), act) in enumerate(zip(net.arrays, net.activations), start=1):
+        target = "out" if k == len(net.arrays) else ("buf0" if k % 2 else "buf1")
+        lines += [
+            f"    y = {target};",
+            f"    for (o = 0; o < {W.shape[0]}; ++o) {{",
+            f"        acc = exactnet_b{k}[o];",
+            f"        for (i = 0; i < {W.shape[1]}; ++i) acc += exactnet_w{k}[o][i] * x[i];",
+            f"        y[o] = {'acc > 0 ? acc : 0' if act == 'relu' else 'acc'};",
+            "    }", "    x = y;",
+        ]
+    lines += ["}", "", "#endif", ""]
+    return "\n".join(lines)
+
+
+def _literal(v: int) -> str:
+    return "INT64_MIN" if v == -(1 << 63) else f"INT64_C({v})"
+
+
+def npz_arrays(net: Int64Network) -> dict[str, Any]:
+    """The archive's arrays: W1, b1, ... (int64), the grids and the activations."""
+    arrays: dict[str, Any] = {"dtype": np.array(NAME), "activations": np.array(net.activations),
+                              "grids": np.array(net.grids, dtype=np.int64)}
+    for k, (W, b) in enumerate(net.arrays, start=1):
+        arrays[f"W{k}"], arrays[f"b{k}"] = W, b
+    return arrays
