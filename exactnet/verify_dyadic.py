@@ -26,6 +26,7 @@ import numpy as np
 
 from exactnet import span
 from exactnet.network import Network
+from exactnet.rational import Q
 
 BLOCK = 4096  # points per block (a block's activations live together)
 SAFE_INT64 = float(2**62)
@@ -104,7 +105,7 @@ def _integer_run(ints: list[tuple[list[list[int]], list[int]]], X: Sequence[Sequ
         out.append(Outputs(A.tolist() if isinstance(A, np.ndarray) else A, g.layers[-1]))
         if progress:
             progress(end, len(X))
-    return bounds, out
+    return [Q(b) / Q(2) ** G for b, G in zip(bounds, g.layers)], out  # from grid units to values
 
 
 def _on_grid(v: Any, e: int) -> int:

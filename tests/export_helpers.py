@@ -52,10 +52,10 @@ def compiler() -> str | None:
     return shutil.which("gcc") or shutil.which("cc")
 
 
-def run_c(header: str, rows: list[list[str]], tmp: Path, fixed: bool) -> list[str]:
+def run_c(header: str, rows: list[list[str]], tmp: Path, fixed: bool, driver: str | None = None) -> list[str]:
     """Compile ``header`` with a small driver (C99, warnings are errors) and feed it ``rows``."""
     (tmp / "net.h").write_text(header)
-    (tmp / "main.c").write_text(MAIN_FIXED if fixed else MAIN_FLOAT)
+    (tmp / "main.c").write_text(driver or (MAIN_FIXED if fixed else MAIN_FLOAT))
     exe = tmp / "net"
     subprocess.run([compiler(), "-std=c99", "-O1", "-Wall", "-Werror", "-ffp-contract=off", "-o", str(exe),
                     str(tmp / "main.c"), "-lm"], check=True, capture_output=True, text=True)

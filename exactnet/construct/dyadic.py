@@ -22,8 +22,9 @@ connector across each gap:
 
 Several outputs (m > 1): output k reads only its own group of q neurons, built from column k
 over the shared knots. The r = a2 mod m leftover neurons take the points past the last segment
-(at most r), as in Theorem 4, with crossings ``z_e = t_e - 2^p`` so their output weights stay
-dyadic. Capacity: ``((a1 + 1) div 2) * (a2 div m) + (a2 mod m)``.
+(at most r), as in Theorem 4, with crossings ``z_e = t_e - 1``: each is 1 at its own point, so
+its output weights are differences of the data's numbers (integers for integer data).
+Capacity: ``((a1 + 1) div 2) * (a2 div m) + (a2 mod m)``.
 
 Cost: O(N d) projection draws, O(N log N) sort, O(N m) exact operations for the lines and
 O(a1 a2) for the weights. Every number is exact (``rational.Q``).
@@ -232,11 +233,7 @@ def build_dyadic(data: Dataset, a1: int, a2: int, seed: int = 0, proj: Projectio
             progress(k + 1, m)
     extra = list(range(n_main, n))
     K = breaks[-1]
-    tops = [t[n_main - 1] if n_main else K] + [t[i] for i in extra]
-    cross = []
-    for e, i in enumerate(extra):
-        gap = int(tops[e + 1] - tops[e])
-        cross.append(t[i] - Q(2 ** max((gap - 1).bit_length() - 1, 0)))  # the largest 2^p < gap (1 if gap <= 2)
+    cross = [t[i] - 1 for i in extra]  # leftover e is 1 at its point, <= 0 at every earlier one
     for z in cross:  # constant K - z up to the last break, slope 1 after it
         functions.append(Piecewise(tuple(K - z for _ in breaks), tuple(Q(0) for _ in breaks) + (Q(1),)))
     for _ in range(r - len(cross)):
@@ -272,7 +269,7 @@ def build_dyadic(data: Dataset, a1: int, a2: int, seed: int = 0, proj: Projectio
 def _solve_leftovers(v_rows: list[list[Any]], d0: list[Any], functions: list[Piecewise], breaks: Sequence[Any],
                      first: int, cross: list[Any], ts: list[Any], ys: list[Sequence[Any]]) -> None:
     """Output weights of the leftover neurons (columns ``first + e``): at extra point e, leftover
-    e is on with value ``t_e - z_e`` (a power of two) and later leftovers are off, so its weight
+    e is on with value ``t_e - z_e = 1`` and later leftovers are off, so its weight
     pays what every earlier neuron leaves; solved in order, exactly, from the functions."""
     for e, (te, y) in enumerate(zip(ts, ys)):
         h = [max(f.at(breaks, te), Q(0)) for f in functions[:first]]
