@@ -8,12 +8,15 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from exactnet import span
 from exactnet.analysis import regions
+from exactnet.dataset import Dataset
 from exactnet.labels import read_for, stored
 from exactnet.network import Network
 from exactnet.rational import bits
+from exactnet.verify_dyadic import evaluate
 
-from .common import network_rows, out, table, user_errors
+from .common import arithmetic_rows, network_rows, out, table, user_errors
 from .report_view import check_format, show
 
 
@@ -31,7 +34,9 @@ def inspect(
     with user_errors():
         net = Network.load(network)
         labels = stored(net, str(network))
-        activity = regions.report(net, read_for(net, data, str(network))) if data is not None else None
+        dataset = read_for(net, data, str(network)) if data is not None else None
+        activity = regions.report(net, dataset) if dataset is not None else None
+        arithmetic = _arithmetic(net, dataset)
     if fmt != "table":
         show([regions.layers_report(net), *([activity] if activity else [])], fmt)
         return
@@ -40,7 +45,7 @@ def inspect(
         encoding, classes = labels
         shown = ", ".join(map(str, classes[:20])) + (", ..." if len(classes) > 20 else "")
         rows.append(("classes", f"{len(classes)} ({shown}), {encoding}"))
-    out.print(table(str(network), rows))
+    out.print(table(str(network), rows + arithmetic))
     layers = Table(title="layers", title_justify="left")
     for col in ("layer", "out x in", "activation", "parameters", "largest bits", "total bits"):
         layers.add_column(col)
@@ -58,3 +63,18 @@ def inspect(
         out.print(meta)
     if activity:
         show([activity], fmt)
+
+
+def _arithmetic(net: Network, dataset: Dataset | None) -> list[tuple[str, str]]:
+    """The float64 / int64 verdicts and spans: computed on DATA when given, else as stored at build."""
+    if dataset is not None:
+        g, why = span.grids(net, dataset.X)
+        found = span.Arithmetic((), None, False, False, why) if g is None else evaluate(net, dataset.X, g)[0]
+        return arithmetic_rows(found)
+    stored_cert = net.meta.get("certificate", {}).get("arithmetic") if isinstance(net.meta.get("certificate"),
+                                                                                dict) else None
+    if not isinstance(stored_cert, dict):
+        return [("bit span", "give --data to compute it")]
+    spans = stored_cert.get("spans") or []
+    return [("bit span (stored at build)", ", ".join(map(str, spans)) or "-"),
+            ("exact in float64 / int64 (stored)", f"{stored_cert.get('binary64')} / {stored_cert.get('int64')}")]

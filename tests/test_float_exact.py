@@ -3,6 +3,7 @@ verifier's paths, and the exports run by their real consumers."""
 
 from __future__ import annotations
 
+import json
 import random
 from fractions import Fraction
 
@@ -352,3 +353,29 @@ def test_int64_export_is_refused_without_the_certificate(tmp_path):
     with pytest.raises(exactnet.ExportError, match="int64 certificate"):
         exactnet.export_network(net, tmp_path / "n.h", "int64", data=data)
     assert not (tmp_path / "n.h").exists()
+
+
+def test_plan_exact_in_puts_both_constructions_side_by_side():
+    from exactnet.analysis.plan_exact import plan_exact_in
+
+    report = plan_exact_in(2000, 1, 5, "float64")
+    theorem3, dyadic = report.rows
+    assert theorem3["exact"] == "rational" and theorem3["span"] is None
+    assert dyadic["span_from"] == "measured" and dyadic["span"] <= 53 and "float64" in dyadic["exact"]
+    assert theorem3["neurons"] < dyadic["neurons"] <= 1.6 * theorem3["neurons"]
+    assert dyadic["capacity"] >= 2000 and dyadic["bits"] < theorem3["bits"]
+    predicted = plan_exact_in(10**6, 1, 5, "int64").rows[1]
+    assert predicted["span_from"].startswith("predicted") and predicted["span"] > dyadic["span"]
+    cli = run("plan", "--points", "300", "--exact-in", "float64", "-f", "json")
+    assert cli.exit_code == 0 and '"dyadic"' in cli.output and '"theorem3"' in cli.output
+
+
+def test_inspect_shows_the_span_stored_and_measured(tmp_path):
+    data = integer_data(50, 3, 1)
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps({"X": [[int(v) for v in x] for x in data.X], "Y": [int(y[0]) for y in data.Y]}))
+    assert run("build", path, "--exact-in", "int64", "-o", tmp_path / "n.json").exit_code == 0
+    stored = run("inspect", tmp_path / "n.json")
+    assert stored.exit_code == 0 and "bit span (stored at build)" in stored.output
+    measured = run("inspect", tmp_path / "n.json", "--data", path)
+    assert measured.exit_code == 0 and "exact in int64" in measured.output and "yes: span" in measured.output
