@@ -47,6 +47,26 @@ int main(void) {
 }
 """
 
+MAIN_INT64 = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include "net.h"
+int main(void) {
+    char buf[64];
+    int64_t in[EXACTNET_INPUTS], out[EXACTNET_OUTPUTS];
+    int i;
+    for (;;) {
+        for (i = 0; i < EXACTNET_INPUTS; ++i) {
+            if (scanf("%63s", buf) != 1) return 0;
+            in[i] = (int64_t)strtoll(buf, NULL, 10);
+        }
+        exactnet_forward(in, out);
+        for (i = 0; i < EXACTNET_OUTPUTS; ++i) printf("%lld ", (long long)out[i]);
+        printf("\n");
+    }
+}
+"""
+
 
 def compiler() -> str | None:
     return shutil.which("gcc") or shutil.which("cc")

@@ -303,7 +303,7 @@ def test_float32_report_says_whether_every_weight_is_a_float32(float_exact_case,
 
 
 def test_c_double_and_int64_headers_compiled_by_gcc_are_exact(float_exact_case, tmp_path):
-    from export_helpers import compiler, run_c
+    from export_helpers import MAIN_INT64, compiler, run_c
 
     if compiler() is None:
         pytest.skip("no C compiler")
@@ -319,31 +319,11 @@ def test_c_double_and_int64_headers_compiled_by_gcc_are_exact(float_exact_case, 
     (tmp_path / "i").mkdir()
     xi = int64.scaled_inputs(form, data.X)
     lines = run_c(int64.c_header(form), [[str(v) for v in x] for x in xi.tolist()], tmp_path / "i", fixed=True,
-                  driver=INT64_DRIVER)
+                  driver=MAIN_INT64)
     unit = 2 ** form.grids[-1]
     assert [[Fraction(int(v), unit) for v in line.split()] for line in lines] == \
            [[Fraction(int(v.numerator), int(v.denominator)) for v in y] for y in data.Y]
 
-
-INT64_DRIVER = r"""
-#include <stdio.h>
-#include <stdlib.h>
-#include "net.h"
-int main(void) {
-    char buf[64];
-    int64_t in[EXACTNET_INPUTS], out[EXACTNET_OUTPUTS];
-    int i;
-    for (;;) {
-        for (i = 0; i < EXACTNET_INPUTS; ++i) {
-            if (scanf("%63s", buf) != 1) return 0;
-            in[i] = (int64_t)strtoll(buf, NULL, 10);
-        }
-        exactnet_forward(in, out);
-        for (i = 0; i < EXACTNET_OUTPUTS; ++i) printf("%lld ", (long long)out[i]);
-        printf("\n");
-    }
-}
-"""
 
 
 def test_int64_export_is_refused_without_the_certificate(tmp_path):
