@@ -292,6 +292,7 @@ def test_float64_onnx_is_exact_in_onnxruntime(float_exact_case, tmp_path):
     assert report.runtime is not None and report.runtime.overall == 0 and report.arithmetic.overall == 0
     assert any("weights exact in float64" in n for n in report.notes)
     assert any("binary64 certificate on the data" in n and "yes" in n for n in report.notes)
+    assert report.bound == (0,)  # proven: no estimate needed
 
 
 def test_float32_report_says_whether_every_weight_is_a_float32(float_exact_case, tmp_path):

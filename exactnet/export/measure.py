@@ -195,10 +195,12 @@ def measure(net: Network, dtype: DType, data: Dataset | None = None, *,
             return ExportReport(fx.name, 0, net.output_dim, 0, fixed=fx), rounded
         return _measure_fixed(net, rounded, fx, data, dtype), rounded
     rounded = round_network(net, dtype)
-    notes = _weight_notes(net, rounded, data)
+    notes, proven = _weight_notes(net, rounded, data)
     if data is None:
         return ExportReport(dtype.name, 0, net.output_dim, rounded.overflowed, notes=notes), rounded
-    report = _measure_float(net, rounded, dtype, data, pre, with_bound)
+    report = _measure_float(net, rounded, dtype, data, pre, with_bound and not proven)
+    if proven:  # unrounded weights and the binary64 certificate: the error is 0, no estimate needed
+        report = dataclasses.replace(report, bound=(Q(0),) * data.outputs)
     return dataclasses.replace(report, notes=report.notes + notes), rounded
 
 
@@ -209,19 +211,22 @@ def changed_numbers(net: Network, rounded: RoundedNetwork) -> int:
     return sum(1 for a, b in zip(net.layers, rounded.exact.layers) for u, v in zip(a.numbers(), b.numbers()) if u != v)
 
 
-def _weight_notes(net: Network, rounded: RoundedNetwork, data: Dataset | None) -> tuple[str, ...]:
+def _weight_notes(net: Network, rounded: RoundedNetwork, data: Dataset | None) -> tuple[tuple[str, ...], bool]:
     """Whether every weight survived the rounding unchanged, and for float64 with data, the
-    binary64 certificate: together they say whether the float64 evaluation is exact."""
+    binary64 certificate; and whether together they prove the float64 evaluation exact."""
     changed = changed_numbers(net, rounded)
     total = net.parameter_count()
     name = rounded.dtype.name
     notes = [f"weights exact in {name}: every weight and bias is a {name} number" if not changed else
              f"weights rounded to {name}: {changed:,} of {total:,} weights and biases changed"]
+    proven = False
     if name == "float64" and data is not None:
         g, why = span.grids(net, data.X)
-        verdict = f"no: {why}" if g is None else verify_dyadic.evaluate(net, data.X, g)[0].summary("binary64")
-        notes.append(f"binary64 certificate on the data (float64 evaluation exact in any order): {verdict}")
-    return tuple(notes)
+        found = span.Arithmetic((), None, False, False, why) if g is None else verify_dyadic.evaluate(net, data.X, g)[0]
+        notes.append(f"binary64 certificate on the data (float64 evaluation exact in any order): "
+                     f"{found.summary('binary64')}")
+        proven = found.binary64 and not changed
+    return tuple(notes), proven
 
 
 def _measure_int64(net: Network, data: Dataset | None) -> tuple[ExportReport, Any]:
