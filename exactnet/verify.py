@@ -113,9 +113,10 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
     ``keep`` bounds how many failures are listed (all are counted). The certificate also says
     whether float64 and int64 evaluation are exact (``span``), for any network and data.
     ``engine``: None picks by what the network and data allow (``verify_dyadic``'s float64
-    path when the binary64 certificate holds, its integer path for other dyadic networks,
-    FLINT otherwise); "float64" and "integer" ask for those paths (float64 falls back to
-    integer where its certificate fails), "flint" and "python" for the general evaluator.
+    path when the binary64 certificate holds, else its prefix-sum path when every first-layer
+    row is a multiple of one row, else its integer path for dyadic networks, FLINT otherwise);
+    "float64", "prefix" and "integer" start that far down this list, "flint" and "python" ask
+    for the general evaluator.
     ``Certificate.engine`` names the path that ran. ``jobs`` > 1 splits the points over that many
     worker processes (started by multiprocessing's forkserver or spawn method, so a script
     calls this under ``if __name__ == "__main__":``); the certificate is identical for every
@@ -131,9 +132,9 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
     Y = [tuple((int(w.numerator), int(w.denominator)) for w in y) for y in data.Y]
     g, why = span.grids(net, data.X)
     arithmetic = span.Arithmetic((), None, False, False, why)
-    if g is not None and engine in ("float64", "integer"):
+    if g is not None and engine in ("float64", "prefix", "integer"):
         arithmetic, outputs, engine = verify_dyadic.evaluate(net, data.X, g, use_float=engine == "float64",
-                                                             progress=progress)
+                                                             use_prefix=engine != "integer", progress=progress)
         parts = _compare(outputs, Y, keep)
     else:
         engine = _general(engine)
@@ -207,7 +208,7 @@ def preactivations(net: Network, X: Sequence[Sequence[Any]], *,
     return out
 
 
-ENGINES = ("float64", "integer", "flint", "python")
+ENGINES = ("float64", "prefix", "integer", "flint", "python")
 
 
 def _general(engine: str) -> str:

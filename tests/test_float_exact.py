@@ -141,7 +141,15 @@ def dyadic_networks(draw):
     d, h, m = draw(st.integers(1, 3)), draw(st.integers(1, 4)), draw(st.integers(1, 2))
     num = st.integers(-2**60, 2**60)
     dy = st.builds(lambda n, e: Q(n, 2**e), num, st.integers(0, 70))
-    W1 = [[draw(dy) for _ in range(d)] for _ in range(h)]
+    shape = draw(st.sampled_from(["random", "one row", "one row but one entry"]))
+    if shape == "random":
+        W1 = [[draw(dy) for _ in range(d)] for _ in range(h)]
+    else:  # every row a multiple of one row, as exactnet builds them (the prefix-sum path applies)
+        base = [draw(dy) for _ in range(d)]
+        W1 = [[a * v for v in base] for a in (draw(st.builds(lambda n, e: Q(n, 2**e), st.integers(-4, 4),
+                                                             st.integers(0, 3))) for _ in range(h))]
+        if shape == "one row but one entry":
+            W1[-1][0] += Q(1, 2**draw(st.integers(0, 70)))
     W2 = [[draw(dy) for _ in range(h)] for _ in range(m)]
     net = Network((Layer(tuple(map(tuple, W1)), tuple(draw(dy) for _ in range(h)), "relu"),
                    Layer(tuple(map(tuple, W2)), tuple(draw(dy) for _ in range(m)), "linear")))
@@ -158,7 +166,7 @@ def dyadic_networks(draw):
 @given(dyadic_networks())
 def test_every_path_gives_the_same_certificate(case):
     net, data = case
-    certs = [verify(net, data, engine=e) for e in ("float64", "integer", "flint", "python")]
+    certs = [verify(net, data, engine=e) for e in ("float64", "prefix", "integer", "flint", "python")]
     first = certs[0]
     for c in certs[1:]:
         assert (c.exact, c.max_error, c.failed, c.failures, c.arithmetic) == \
@@ -192,7 +200,8 @@ def test_a_weight_moved_by_2_to_the_minus_40_fails_both_exact_and_float_paths(fl
     assert not exact.exact and not floated.exact
     assert (exact.failed, exact.max_error) == (floated.failed, floated.max_error)
     # the moved weight puts its layer on a 2^-40 grid: no binary64 certificate, the exact path decides
-    assert not floated.arithmetic.binary64 and floated.engine == "integer"
+    assert not floated.arithmetic.binary64
+    assert floated.engine == ("integer" if layer == 0 else "prefix")  # a moved first-layer entry breaks w
     assert floated.arithmetic.grids.layers[layer] >= 40
 
 
@@ -200,7 +209,7 @@ def test_a_weight_that_is_not_a_binary64_number_voids_the_float_certificate(floa
     net, data = float_exact_case
     bad = _moved(net, 1, 0, 0, Q(1, 2**80))  # the float path would round it back and see no error
     cert = verify(bad, data)
-    assert not cert.arithmetic.binary64 and cert.engine == "integer"
+    assert not cert.arithmetic.binary64 and cert.engine == "prefix"
     assert "layer 2 weight [0][0]" in cert.arithmetic.reason
 
 
