@@ -10,7 +10,9 @@ when ``t <= sigma_u`` (alpha_u < 0), always or never (alpha_u = 0), for integer 
 
 with A, B prefix sums over the units sorted by threshold (suffix sums for alpha_u < 0): an exact
 identity, costing O(a1 a2) to tabulate and O(a2) per point instead of O(a1 a2). The layer's
-bound ``sum |W2||a| + |b|`` is the same identity with |W2|. Layer 1's bound is
+bound ``sum |W2||a| + |b|`` is the same identity with |W2|; as a sum of |W2| times relu of
+affine functions of t it is convex in t, so its largest value over a block of points is at the
+block's smallest or largest t, and only those two are evaluated. Layer 1's bound is
 ``|alpha_u| sum |w||x| + |b_u|``, largest at the largest ``sum |w||x|``.
 
 Numbers are Python integers where they may exceed int64 and numpy int64 where a bound computed
@@ -125,18 +127,22 @@ def second_layer(form: PrefixForm, X: list[list[int]], relu: bool) -> tuple[Any,
     t = _fit(t, tmax)
     pr = np.searchsorted(form.up, t, side="right") if len(form.up) else np.zeros(len(X), dtype=np.int64)
     pl = np.searchsorted(form.down, t, side="left") if len(form.down) else np.zeros(len(X), dtype=np.int64)
-    values = {}
-    for name in ("", "abs"):
-        (A_up, A_dn), (B_up, B_dn) = form.tables[name + "A"], form.tables[name + "B"]
-        A = _sum(A_up[:, pr], A_dn[:, pl])
-        B = _sum(B_up[:, pr], B_dn[:, pl])
-        const = form.const if name == "" else form.absconst
-        z = np.broadcast_to(const[:, None], (len(const), len(X)))
-        values[name] = _safe_mul_add(z, A, t, B)
-    Z, bound = values[""], values["abs"]
+    Z = _evaluate(form, "", t, pr, pl)
+    ends = [int(np.argmin(t)), int(np.argmax(t))]  # the bound is convex in t: largest at an end
+    ends_t = np.array([int(t[i]) for i in ends], dtype=object)
+    bound = _evaluate(form, "abs", ends_t, pr[ends], pl[ends])
     bound2 = int(bound.max()) if bound.size else 0
     H = np.maximum(Z, 0) if relu else Z
     return H.T, bound1, bound2, t
+
+
+def _evaluate(form: PrefixForm, name: str, t: np.ndarray, pr: np.ndarray, pl: np.ndarray) -> np.ndarray:
+    """``const + A t + B`` per neuron (rows) and point (columns), from the tables ``name``."""
+    (A_up, A_dn), (B_up, B_dn) = form.tables[name + "A"], form.tables[name + "B"]
+    A = _sum(A_up[:, pr], A_dn[:, pl])
+    B = _sum(B_up[:, pr], B_dn[:, pl])
+    const = form.const if name == "" else form.absconst
+    return _safe_mul_add(np.broadcast_to(const[:, None], (len(const), len(t))), A, t, B)
 
 
 def _sum(a: np.ndarray, b: np.ndarray) -> np.ndarray:
