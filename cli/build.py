@@ -46,7 +46,7 @@ def build(
     The file is written only when the independent verifier confirms every output exactly.
     """  # noqa: E501 (typer shows each paragraph as one line)
     with user_errors():
-        check_writable(output)  # before the work, not after it
+        check_writable(output, [data])  # before the work, not after it
         if method not in METHODS:
             fail(f"--method {method!r}: expected one of {', '.join(METHODS)}")
         if labels is not None and labels not in ENCODINGS:
@@ -91,7 +91,7 @@ def build(
     net = net.with_meta(verify_seconds=round(checked, 6), certificate=cert.to_json(),
                         **(labelled.meta() if labelled else {}))
     with user_errors():
-        net.save(output)
+        net.save(output, [data])
     rows = [("points", f"{dataset.n:,}" + (f" ({dataset.merged} duplicates merged)" if dataset.merged else ""))]
     if labelled:
         rows.append(("classes", f"{len(labelled.classes)}, {labelled.encoding}"))

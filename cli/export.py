@@ -47,7 +47,7 @@ def export(
         if output is None:
             fail("give the file to write with -o/--output")
         dt = parse_dtype(dtype)
-        check_writable(output)
+        check_writable(output, [network, *([data] if data is not None else [])])
         fmt_name = parse_format(fmt, output)
         check_pair(dt, fmt_name)
         net = Network.load(network)

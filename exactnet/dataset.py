@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from exactnet.errors import DataError
-from exactnet.rational import NotExact, to_rational, to_text
+from exactnet.rational import NotExact, shown, to_rational, to_text
 
 Row = tuple[Any, ...]
 
@@ -121,9 +121,7 @@ def read(path: str | Path, outputs: int = 1) -> Dataset:
     Raises ``DataError`` for a missing or unreadable file, an unknown extension, or any
     problem ``Dataset.from_rows`` finds.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise DataError(f"{p}: no such file")
+    p = data_file(path)
     ext = p.suffix.lower()
     if ext == ".csv":
         return _read_csv(p, outputs)
@@ -150,16 +148,99 @@ def split_columns(rows: list[list[Any]], outputs: int, source: str, first_row: i
     return xs, ys
 
 
-def csv_rows(p: Path) -> tuple[list[list[str]], int]:
-    """The non-blank rows of a CSV file as stripped cells, without a header line (a first row
-    whose first cell is not a number), and the file's row number of the first row returned."""
+def data_file(path: str | Path) -> Path:
+    """``path`` as a Path if it is an existing file; ``DataError`` saying what it is otherwise."""
+    p = Path(path)
+    if p.is_dir():
+        raise DataError(f"{p}: is a folder, not a data file")
+    if not p.exists():
+        raise DataError(f"{p}: no such file")
+    if not p.is_file():
+        raise DataError(f"{p}: is not a regular file")
+    return p
+
+
+def read_text(p: Path) -> str:
+    """The file as UTF-8 text, a byte-order mark stripped; ``DataError`` for other bytes."""
     try:
-        text = p.read_text()
+        return p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise DataError(f"{p}: not a text file") from None
-    rows = [[c.strip() for c in r] for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
-    if rows and not _numeric(rows[0][0]):
+        raise DataError(f"{p}: not a UTF-8 text file") from None
+
+
+def load_json(p: Path, exact_ints: bool = True) -> Any:
+    """Parse a JSON file with decimals kept as text ("0.1" stays exactly 1/10) and, with
+    ``exact_ints``, integers too (no digit limit); ``DataError`` for anything malformed."""
+    try:
+        return json.loads(read_text(p), parse_float=str, parse_int=str if exact_ints else None)
+    except json.JSONDecodeError as e:
+        raise DataError(f"{p}: not valid JSON ({e})") from None
+    except RecursionError:
+        raise DataError(f"{p}: JSON nested too deeply to read") from None
+    except ValueError as e:  # an integer beyond Python's digit limit (labels)
+        raise DataError(f"{p}: not valid JSON ({str(e)[:80]})") from None
+
+
+def load_numpy(p: Path) -> Any:
+    """``np.load`` of a .npy/.npz file without pickles, after checking its magic bytes;
+    ``DataError`` naming what the file is instead."""
+    import numpy as np
+
+    with p.open("rb") as f:
+        head = f.read(6)
+    want = (b"PK\x03\x04", b"PK\x05\x06") if p.suffix.lower() == ".npz" else (b"\x93NUMPY",)
+    if not head.startswith(want):
+        kind = "a zip archive of .npy arrays" if p.suffix.lower() == ".npz" else "a NumPy .npy array"
+        raise DataError(f"{p}: not {kind} (the file starts with {head!r})")
+    try:
+        return np.load(p, allow_pickle=False)
+    except Exception as e:  # numpy raises several types for corrupt files
+        raise DataError(f"{p}: cannot read as {p.suffix} ({_numpy_reason(e)})") from None
+
+
+def numpy_arrays(p: Path, z: Any, names: Sequence[str]) -> list[Any]:
+    """The named arrays of an opened .npz; ``DataError`` for missing ones, arrays of Python
+    objects, or a corrupt member."""
+    import numpy as np
+
+    missing = [k for k in names if k not in z.files]
+    if missing:
+        raise DataError(f"{p}: missing array(s) {', '.join(missing)}; found {', '.join(z.files) or 'none'}")
+    out = []
+    for k in names:
+        try:
+            out.append(np.asarray(z[k]))
+        except Exception as e:
+            raise DataError(f"{p}: array {k}: {_numpy_reason(e)}") from None
+    return out
+
+
+def _numpy_reason(e: Exception) -> str:
+    if "allow_pickle" in str(e):
+        return "it holds Python objects (dtype object), which are not loaded; save numeric arrays"
+    return f"{type(e).__name__}: {str(e)[:120]}"
+
+
+def csv_rows(p: Path) -> tuple[list[list[str]], int]:
+    """The non-blank rows of a CSV file as stripped cells (a UTF-8 byte-order mark is dropped),
+    without a header, and the file's row number of the first row returned.
+
+    The first row is a header when none of its cells is a number, data when all are; a first
+    row with both is ambiguous and a ``DataError`` naming row 1 (never a silently dropped point)."""
+    text = read_text(p)
+    try:
+        rows = [[c.strip() for c in r] for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
+    except csv.Error as e:
+        raise DataError(f"{p}: not a CSV file ({e})") from None
+    if not rows:
+        return rows, 1
+    numeric = [_numeric(c) for c in rows[0]]
+    if not any(numeric):
         return rows[1:], 2  # a header line
+    if not all(numeric):
+        bad = numeric.index(False)
+        raise DataError(f"{p}: row 1, column {bad + 1}: {shown(rows[0][bad])} is not a number but other cells of "
+                        "the row are; a header row has no number in it, a data row only numbers")
     return rows, 1
 
 
@@ -182,10 +263,7 @@ def _numeric(cell: str) -> bool:
 def _read_numpy(p: Path, outputs: int) -> Dataset:
     import numpy as np
 
-    try:
-        loaded = np.load(p, allow_pickle=False)
-    except Exception as e:  # numpy raises several types for corrupt files
-        raise DataError(f"{p}: cannot read as {p.suffix} ({type(e).__name__}: {e})") from None
+    loaded = load_numpy(p)
     if p.suffix.lower() == ".npy":
         arr = np.asarray(loaded)
         if arr.ndim != 2:
@@ -193,10 +271,7 @@ def _read_numpy(p: Path, outputs: int) -> Dataset:
         xs, ys = split_columns(exact_rows(arr), outputs, str(p), 1)
         return Dataset.from_rows(xs, ys, source=str(p))
     with loaded as z:
-        missing = [k for k in ("X", "Y") if k not in z.files]
-        if missing:
-            raise DataError(f"{p}: missing array(s) {', '.join(missing)}; found {', '.join(z.files) or 'none'}")
-        X, Y = np.asarray(z["X"]), np.asarray(z["Y"])
+        X, Y = numpy_arrays(p, z, ("X", "Y"))
     if X.ndim != 2:
         raise DataError(f"{p}: X must be 2-d (N x d), found shape {X.shape}")
     if Y.ndim not in (1, 2):
@@ -213,10 +288,7 @@ def exact_rows(arr: Any) -> list[Any]:
 
 
 def _read_json(p: Path) -> Dataset:
-    try:
-        obj = json.loads(p.read_text(), parse_float=str)  # "0.1" stays exactly 1/10
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise DataError(f"{p}: not valid JSON ({e})") from None
+    obj = load_json(p)
     if not isinstance(obj, dict) or "X" not in obj or "Y" not in obj:
         raise DataError(f'{p}: expected an object {{"X": [[...]], "Y": [...]}}')
     X, Y = obj["X"], obj["Y"]

@@ -15,13 +15,12 @@ maps labels with the stored order and rejects a label that is not one of the cla
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exactnet.dataset import Dataset, csv_rows, exact_rows, read
+from exactnet.dataset import Dataset, csv_rows, data_file, exact_rows, load_json, load_numpy, numpy_arrays, read
 from exactnet.errors import DataError, NetworkFileError
 from exactnet.network import Network
 
@@ -79,9 +78,7 @@ def read_labelled(path: str | Path, encoding: str = "one-hot", classes: Sequence
     ``labels`` in ``.npz``. Inputs are validated by ``Dataset.from_rows`` (exact, distinct or
     merged, rows named in errors). ``classes`` as in ``encode``.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise DataError(f"{p}: no such file")
+    p = data_file(path)
     ext = p.suffix.lower()
     first_row = 1
     if ext == ".csv":
@@ -183,10 +180,7 @@ def _csv(p: Path) -> tuple[list[list[str]], list[str], int]:
 
 
 def _json(p: Path) -> tuple[list[Any], list[Any]]:
-    try:
-        obj = json.loads(p.read_text(), parse_float=str)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise DataError(f"{p}: not valid JSON ({e})") from None
+    obj = load_json(p, exact_ints=False)
     if not isinstance(obj, dict) or "X" not in obj or "labels" not in obj:
         raise DataError(f'{p}: expected an object {{"X": [[...]], "labels": [...]}}')
     if not isinstance(obj["X"], list) or not isinstance(obj["labels"], list):
@@ -195,18 +189,9 @@ def _json(p: Path) -> tuple[list[Any], list[Any]]:
 
 
 def _npz(p: Path) -> tuple[list[Any], list[Any]]:
-    import numpy as np
 
-    try:
-        with np.load(p, allow_pickle=False) as z:
-            missing = [k for k in ("X", "labels") if k not in z.files]
-            if missing:
-                raise DataError(f"{p}: missing array(s) {', '.join(missing)}; found {', '.join(z.files) or 'none'}")
-            X, labels = np.asarray(z["X"]), np.asarray(z["labels"])
-    except DataError:
-        raise
-    except Exception as e:  # numpy raises several types for corrupt files
-        raise DataError(f"{p}: cannot read as .npz ({type(e).__name__}: {e})") from None
+    with load_numpy(p) as z:
+        X, labels = numpy_arrays(p, z, ("X", "labels"))
     if X.ndim != 2 or labels.ndim != 1:
         raise DataError(f"{p}: X must be 2-d and labels 1-d, found shapes {X.shape} and {labels.shape}")
     return exact_rows(X), labels.tolist()

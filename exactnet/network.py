@@ -129,24 +129,31 @@ class Network:
         except NetworkFileError as e:
             raise NetworkFileError(f"{source}: {e}") from None
 
-    def save(self, path: str | Path) -> None:
-        """Write the JSON file atomically: a temporary file renamed into place on success."""
-        write_atomic(path, json.dumps(self.to_json(), indent=1) + "\n")
+    def save(self, path: str | Path, inputs: Sequence[str | Path] = ()) -> None:
+        """Write the JSON file atomically: a temporary file renamed into place on success, never
+        over one of ``inputs`` or anything but a regular file (``write_atomic``)."""
+        write_atomic(path, json.dumps(self.to_json(), indent=1) + "\n", inputs)
 
     @classmethod
     def load(cls, path: str | Path) -> Network:
         """Read a network file; raises ``NetworkFileError`` for a missing or malformed file."""
         p = Path(path)
+        if p.is_dir():
+            raise NetworkFileError(f"{p}: is a folder, not a network file")
         try:
-            text = p.read_text()
+            text = p.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as e:
-            raise NetworkFileError(f"{p}: cannot read ({e.__class__.__name__}: {e})") from None
+            raise NetworkFileError(f"{p}: cannot read ({e.__class__.__name__}: {str(e)[:120]})") from None
         if not text.strip():
             raise NetworkFileError(f"{p}: empty file")
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as e:
             raise NetworkFileError(f"{p}: not valid JSON ({e})") from None
+        except RecursionError:
+            raise NetworkFileError(f"{p}: JSON nested too deeply to read") from None
+        except ValueError as e:  # an integer beyond Python's digit limit
+            raise NetworkFileError(f"{p}: not valid JSON ({str(e)[:80]})") from None
         return cls.from_json(obj, str(p))
 
 
@@ -198,29 +205,52 @@ def _check_layers(layers: tuple[Layer, ...]) -> None:
             raise NetworkFileError(f"layer {k}: activation {layer.activation!r}, expected {expected!r}")
 
 
-def check_writable(path: str | Path) -> Path:
+def check_writable(path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
     """``path`` as a Path if a file can be written there; raises ``OutputPathError`` when it is
-    a folder or its folder does not exist. Call it before long work that ends in a write."""
+    a folder, a symbolic link, a device, pipe or socket (anything but a regular file or nothing),
+    one of ``inputs`` (the same file by any name: same path, symbolic or hard link), or its
+    folder does not exist. Call it before long work that ends in a write."""
     p = Path(path)
+    if p.is_symlink():
+        raise OutputPathError(f"{p}: is a symbolic link; give the path of a regular file (nothing is replaced)")
     if p.is_dir():
         raise OutputPathError(f"{p}: is a folder; give a file name")
+    if p.exists() and not p.is_file():
+        raise OutputPathError(f"{p}: is not a regular file (a device, pipe or socket); nothing is replaced")
+    for source in inputs:
+        if p.exists() and Path(source).exists() and os.path.samefile(p, source):
+            raise OutputPathError(f"{p}: is the input file {source}; give another output path")
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():
         raise OutputPathError(f"{p}: cannot write, folder {folder} does not exist")
     return p
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> None:
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: str | Path, data: str | bytes, inputs: Sequence[str | Path] = ()) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename,
-    so a failure never leaves a partial file behind. Raises ``OutputPathError`` (see
-    ``check_writable``) before writing anything."""
-    p = check_writable(path)
+    so a failure never leaves a partial file behind; the file gets the permissions the umask
+    allows (as ``open`` would give). Raises ``OutputPathError`` (see ``check_writable``) before
+    writing anything, and naming ``path`` when the write itself fails."""
+    p = check_writable(path, inputs)
     mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(dir=p.parent if str(p.parent) else ".", prefix=f".{p.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=p.parent if str(p.parent) else ".", prefix=f".{p.name}.", suffix=".tmp")
+    except OSError as e:
+        raise OutputPathError(f"{p}: cannot write ({e.strerror})") from None
     try:
         with os.fdopen(fd, mode) as f:
             f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, p)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputPathError(f"{p}: cannot write ({e.strerror})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -13,19 +13,17 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import re
 from fractions import Fraction
 from typing import Any
+
+import gmpy2
 
 BACKEND: str
 if os.environ.get("EXACTNET_BACKEND", "").lower() == "python":
     BACKEND = "python"
 else:
-    try:
-        import gmpy2
-
-        BACKEND = "gmpy2"
-    except ImportError:  # pragma: no cover - exercised only without gmpy2
-        BACKEND = "python"
+    BACKEND = "gmpy2"
 
 if BACKEND == "gmpy2":
     Q: Any = gmpy2.mpq
@@ -70,21 +68,56 @@ def to_rational(value: object) -> Any:
     raise NotExact(f"not a number: {value!r}")
 
 
+MAX_DIGITS = 1_000_000  # decimal digits of one number's text, and of its decimal exponent's reach
+_FRACTION = re.compile(r"([+-]?)(\d+)\s*/\s*(\d+)")
+_DECIMAL = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """``text`` quoted for a message, cut to ``limit`` characters with its length when longer."""
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text):,} characters)"
+
+
 def _parse(text: str) -> Any:
+    """Integers, decimals ("-1.25", "3e-2") and fractions ("-7/3") of any size up to
+    ``MAX_DIGITS`` digits, parsed without Python's int/str digit limit."""
     s = text.strip()
     if s.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
-        raise NotExact(f"not a finite number: {text!r}")
-    try:
-        f = Fraction(s)
-    except (ValueError, ZeroDivisionError):
-        raise NotExact(f"not a number: {text!r}") from None
-    return Q(f.numerator, f.denominator)
+        raise NotExact(f"not a finite number: {shown(text)}")
+    if len(s) > MAX_DIGITS:
+        raise NotExact(f"number text of {len(s):,} characters is beyond the limit of {MAX_DIGITS:,} digits")
+    m = _FRACTION.fullmatch(s)
+    if m:
+        den = _integer(m.group(3))
+        if den == 0:
+            raise NotExact(f"zero denominator: {shown(text)}")
+        return Q(_integer(m.group(2)) * (-1 if m.group(1) == "-" else 1), den)
+    m = _DECIMAL.fullmatch(s)
+    if not m or not (m.group(2) or m.group(3)):
+        raise NotExact(f"not a number: {shown(text)}")
+    sign, whole, frac, exp = m.group(1), m.group(2), m.group(3) or "", m.group(4)
+    if exp is not None and len(exp.lstrip("+-")) > 7 or exp is not None and abs(int(exp)) > MAX_DIGITS:
+        raise NotExact(f"exponent {shown(exp)} of {shown(text)} is beyond the limit of +-{MAX_DIGITS:,}")
+    n = _integer(whole + frac) * (-1 if sign == "-" else 1)
+    e = (int(exp) if exp else 0) - len(frac)
+    if e >= 0:
+        return Q(n * 10**e)
+    return Q(n, 10**-e)
+
+
+def _integer(digits: str) -> int:
+    return int(gmpy2.mpz(digits)) if digits else 0
+
+
+def digits(n: int) -> str:
+    """Decimal text of an integer of any size (no int/str digit limit)."""
+    return gmpy2.mpz(n).digits()
 
 
 def to_text(q: Any) -> str:
-    """Exact text of a rational: "3", "-7/2"."""
+    """Exact text of a rational: "3", "-7/2" (any size)."""
     n, d = int(q.numerator), int(q.denominator)
-    return str(n) if d == 1 else f"{n}/{d}"
+    return digits(n) if d == 1 else f"{digits(n)}/{digits(d)}"
 
 
 def bits(q: Any) -> int:
