@@ -11,6 +11,9 @@ from exactnet.verify import verify
 
 from .common import EXIT_CHECK_FAILED, fail, out, user_errors
 
+DEMO_POINTS = 400
+DEMO_DIM = 64
+
 
 def demo(
     a1: int = typer.Option(3, "--a1", help="First hidden layer width."),
@@ -22,6 +25,9 @@ def demo(
     with user_errors():
         if a1 < 1 or a2 < 1 or dim < 1:
             fail(f"--a1, --a2 and --dim must be at least 1 (got {a1}, {a2}, {dim})")
+        if a1 * a2 > DEMO_POINTS or dim > DEMO_DIM:
+            fail(f"the demo prints every point and weight: a1 * a2 = {a1 * a2:,} points and --dim {dim} must stay "
+                 f"within {DEMO_POINTS:,} points and {DEMO_DIM} inputs; use build on a data file for more")
         try:
             data = integer_data(a1 * a2, dim, seed)
         except ValueError as e:

@@ -10,6 +10,7 @@ import typer
 
 from exactnet.export import ExportReport, PrecisionReport, export_network, min_precision, parse_dtype, parse_format
 from exactnet.export.api import check_pair
+from exactnet.export.dtypes import check_tolerance
 from exactnet.labels import read_for
 from exactnet.network import Network, check_writable
 
@@ -33,6 +34,7 @@ def export(
     Exit 1 when the max error exceeds --tolerance (no file is written); exit 2 for bad input.
     """
     with user_errors():
+        check_tolerance(tolerance, positive=precision)
         if tolerance is not None and data is None:
             fail("--tolerance needs --data: the error is measured on the data")
         if precision:

@@ -60,3 +60,18 @@ def _positive(**sizes: int) -> None:
     for name, value in sizes.items():
         if value < 1:
             raise CapacityError(f"{name} must be at least 1, got {value}")
+
+
+def width_ceiling(points: int, outputs: int = 1) -> int:
+    """The widest hidden layer a build for ``points`` points accepts: 2 N M + 16. Wider layers
+    only add neurons no point uses, and a hostile width would exhaust memory first."""
+    return 2 * points * outputs + 16
+
+
+def check_width_ceiling(points: int, outputs: int, **widths: int | None) -> None:
+    """Raise ``CapacityError`` for a given width above ``width_ceiling``."""
+    top = width_ceiling(points, outputs)
+    for name, value in widths.items():
+        if value is not None and value > top:
+            raise CapacityError(f"--{name} {value:,} is far beyond what {points:,} point(s) can use: the limit is "
+                                f"2 N M + 16 = {top:,} (wider layers only add unused neurons)")

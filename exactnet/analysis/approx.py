@@ -46,6 +46,7 @@ START_BOXES = 64
 MAX_BOXES = 4096
 PREC = 80
 MAX_PIECES = 200_000
+M_CEILING_BITS = 1000  # |f''| above 2^1000 would need more than 2^500 pieces
 MAX_GRID = 2_000_000
 VERIFY_LIMIT = 1500  # the verifier's dense evaluation is quadratic in n; above this, exact prefix sums
 
@@ -205,12 +206,22 @@ def _abs_upper(e: Expr, lo: Fraction, hi: Fraction) -> Fraction:
     if not d2.is_finite():
         raise ApproxError(f"f'' has no finite bound on [{float(lo):.6g}, {float(hi):.6g}] (a singularity or a "
                           "value outside the domain of log, sqrt or division?)")
-    return _upper(d2.abs_upper())
+    return _upper(_within_ceiling(d2.abs_upper(), lo, hi))
 
 
 def _abs_lower(e: Expr, x: Fraction) -> Fraction:
     d2 = second_derivative_enclosure(e, x, x)
-    return _lower(d2.abs_lower()) if d2.is_finite() else Fraction(0)
+    return _lower(_within_ceiling(d2.abs_lower(), x, x)) if d2.is_finite() else Fraction(0)
+
+
+def _within_ceiling(v: Any, lo: Fraction, hi: Fraction) -> Any:
+    """``v`` if it is below 2^``M_CEILING_BITS``; else ``ApproxError``: so large an |f''| would
+    need more than 2^(bits/2) pieces on any interval, far beyond ``MAX_PIECES``, and its exact
+    value could exhaust memory."""
+    if v > flint.arb(2) ** M_CEILING_BITS:
+        raise ApproxError(f"|f''| exceeds 2^{M_CEILING_BITS} on [{float(lo):.6g}, {float(hi):.6g}]: no "
+                          f"approximation within {MAX_PIECES:,} pieces exists there; shrink the interval")
+    return v
 
 
 # -- pieces, nodes, network -----------------------------------------------------------------------

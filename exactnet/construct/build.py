@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from exactnet.capacity import smallest_a1, smallest_two_layer, two_layer_capacity
+from exactnet.capacity import check_width_ceiling, smallest_a1, smallest_two_layer, two_layer_capacity
 from exactnet.construct.projection import Projection, as_rationals, project
 from exactnet.construct.segments import cut
 from exactnet.construct.two_layer import knot_values_to_weights, second_layer
@@ -44,6 +44,7 @@ def choose_widths(points: int, outputs: int = 1, dim: int = 1, a1: int | None = 
         raise CapacityError(f"need at least one point, got {points}")
     if outputs < 1:
         raise CapacityError(f"outputs must be at least 1, got {outputs}")
+    check_width_ceiling(points, outputs, a1=a1, a2=a2)
     m = outputs
     if a1 is None and a2 is None:
         s1, s2 = smallest_two_layer(points, m, dim)

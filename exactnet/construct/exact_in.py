@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from exactnet import span
-from exactnet.capacity import parameter_count
+from exactnet.capacity import check_width_ceiling, parameter_count
 from exactnet.construct.dyadic import PROJECTION_DRAWS, DyadicParts, build_dyadic, dyadic_capacity, segment_bounds
 from exactnet.construct.projection import project
 from exactnet.dataset import Dataset
@@ -119,6 +119,7 @@ def build_exact_in(data: Dataset, target: str, a1: int | None = None, a2: int | 
     if a1 is not None and a2 is not None:
         if a1 < 1 or a2 < 1:
             raise CapacityError(f"widths must be at least 1, got {a1} x {a2}")
+        check_width_ceiling(data.n, m, a1=a1, a2=a2)
         cap = dyadic_capacity(a1, a2, m)
         if cap < data.n:
             best = dyadic_widths(data.n, m, data.dim)[0]

@@ -12,7 +12,16 @@ import numpy as np
 from exactnet.dataset import Dataset
 from exactnet.export import c, int64, npz
 from exactnet.export import onnx as onnx_format
-from exactnet.export.dtypes import DType, ExactInt64, ExportError, FloatType, parse_dtype, round_float, to_numpy
+from exactnet.export.dtypes import (
+    DType,
+    ExactInt64,
+    ExportError,
+    FloatType,
+    check_tolerance,
+    parse_dtype,
+    round_float,
+    to_numpy,
+)
 from exactnet.export.measure import ExportReport, error_stats, measure
 from exactnet.export.rounding import RoundedNetwork
 from exactnet.network import Network, write_atomic
@@ -72,6 +81,7 @@ def export_network(net: Network, path: str | Path, dtype: str | DType = "float64
     dt = parse_dtype(dtype) if isinstance(dtype, str) else dtype
     fmt = parse_format(fmt, path)
     check_pair(dt, fmt)
+    check_tolerance(tolerance)
     if tolerance is not None and data is None:
         raise ExportError("--tolerance needs --data: the error is measured on the data")
     report, rounded = measure(net, dt, data)

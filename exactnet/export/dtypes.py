@@ -188,3 +188,14 @@ def to_numpy(values: Any, ft: FloatType) -> np.ndarray:
     arr = np.array(values, dtype=object)
     flat = np.array([float(v) for v in arr.ravel()], dtype=np.float64)
     return flat.astype(ft.dtype).reshape(arr.shape)
+
+
+def check_tolerance(tolerance: float | None, positive: bool = False) -> None:
+    """Raise ``ExportError`` unless ``tolerance`` is None or a finite number >= 0 (> 0 when
+    ``positive``: a search for the precision that meets it)."""
+    if tolerance is None:
+        return
+    if not isinstance(tolerance, (int, float)) or tolerance != tolerance or tolerance in (float("inf"), -float("inf")):
+        raise ExportError(f"tolerance must be a finite number, got {tolerance!r}")
+    if tolerance < 0 or (positive and tolerance == 0):
+        raise ExportError(f"tolerance must be {'positive' if positive else 'at least 0'}, got {tolerance!r}")

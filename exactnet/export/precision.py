@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exactnet.dataset import Dataset
-from exactnet.export.dtypes import FixedType
+from exactnet.export.dtypes import FixedType, check_tolerance
 from exactnet.export.emulate import fixed_forward, mpfr_forward
 from exactnet.export.rounding import integer_bits, quantize_inputs, round_network
 from exactnet.network import Network
@@ -79,7 +79,9 @@ def smallest(ok: Callable[[int], bool], guess: int, lo: int = 1, hi: int = MAX_B
 
 
 def min_precision(net: Network, data: Dataset, tolerance: float, *, max_bits: int = MAX_BITS) -> PrecisionReport:
-    """Search both widths for ``net`` on ``data`` (see the module docstring)."""
+    """Search both widths for ``net`` on ``data`` (see the module docstring). Raises
+    ``ExportError`` unless ``tolerance`` is a finite positive number."""
+    check_tolerance(tolerance, positive=True)
     tol = Q(tolerance)
     errors: dict[tuple[str, int], Any] = {}
 
