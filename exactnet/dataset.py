@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from exactnet.errors import DataError
-from exactnet.rational import NotExact, shown, to_rational, to_text
+from exactnet.rational import NotExact, TooLarge, shown, to_rational, to_text
 
 Row = tuple[Any, ...]
 
@@ -253,8 +253,12 @@ def _read_csv(p: Path, outputs: int) -> Dataset:
 
 
 def _numeric(cell: str) -> bool:
+    """True for number text (a number beyond the size limit included: its row is data, and the
+    limit is reported for it), NaN and infinities."""
     try:
         to_rational(cell)
+    except TooLarge:
+        return True
     except NotExact:
         return cell.strip().lower().lstrip("+-") in {"nan", "inf", "infinity"}
     return True

@@ -37,6 +37,10 @@ class NotExact(ValueError):
     """A value that has no exact rational meaning (NaN, infinity, text that is not a number)."""
 
 
+class TooLarge(NotExact):
+    """Number text beyond ``MAX_DIGITS``: a number, but more than exactnet holds."""
+
+
 def to_rational(value: object) -> Any:
     """Return ``value`` as an exact ``Q``.
 
@@ -85,7 +89,7 @@ def _parse(text: str) -> Any:
     if s.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
         raise NotExact(f"not a finite number: {shown(text)}")
     if len(s) > MAX_DIGITS:
-        raise NotExact(f"number text of {len(s):,} characters is beyond the limit of {MAX_DIGITS:,} digits")
+        raise TooLarge(f"number text of {len(s):,} characters is beyond the limit of {MAX_DIGITS:,} digits")
     m = _FRACTION.fullmatch(s)
     if m:
         den = _integer(m.group(3))
@@ -96,8 +100,8 @@ def _parse(text: str) -> Any:
     if not m or not (m.group(2) or m.group(3)):
         raise NotExact(f"not a number: {shown(text)}")
     sign, whole, frac, exp = m.group(1), m.group(2), m.group(3) or "", m.group(4)
-    if exp is not None and len(exp.lstrip("+-")) > 7 or exp is not None and abs(int(exp)) > MAX_DIGITS:
-        raise NotExact(f"exponent {shown(exp)} of {shown(text)} is beyond the limit of +-{MAX_DIGITS:,}")
+    if exp is not None and (len(exp.lstrip("+-")) > 7 or abs(int(exp)) > MAX_DIGITS):
+        raise TooLarge(f"exponent {shown(exp)} of {shown(text)} is beyond the limit of +-{MAX_DIGITS:,}")
     n = _integer(whole + frac) * (-1 if sign == "-" else 1)
     e = (int(exp) if exp else 0) - len(frac)
     if e >= 0:
