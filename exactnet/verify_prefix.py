@@ -16,7 +16,9 @@ block's smallest or largest t, and only those two are evaluated. Layer 1's bound
 ``|alpha_u| sum |w||x| + |b_u|``, largest at the largest ``sum |w||x|``.
 
 Numbers are Python integers where they may exceed int64 and numpy int64 where a bound computed
-beforehand proves every product and sum below 2^62. This module imports nothing from
+beforehand proves every product and sum below 2^62; a table column with an entry beyond that
+(a connector piece, which data reach only where two segments touch) sends just the blocks that
+read it to Python integers. This module imports nothing from
 ``exactnet.construct``.
 """
 
@@ -41,8 +43,8 @@ class PrefixForm:
     b1: tuple[int, ...]
     up: np.ndarray  # thresholds tau (ascending) of the units with alpha > 0
     down: np.ndarray  # thresholds sigma (ascending) of the units with alpha < 0
-    tables: dict[str, tuple[np.ndarray, np.ndarray]]  # "A", "B", "absA", "absB": (prefix over up, suffix
-    # over down), each a2 x (count + 1)
+    tables: dict[str, tuple[_Table, _Table]]  # "A", "B", "absA", "absB": (prefix over up, suffix over
+    # down), each a2 x (count + 1)
     const: np.ndarray  # C_j: bias plus the always-on units; "absconst" likewise with |W2|
     absconst: np.ndarray
 
@@ -73,8 +75,8 @@ def prefix_form(layers: Sequence[tuple[list[list[int]], list[int]]]) -> PrefixFo
         B_up = _prefix([[row[u] * b1[u] for _, u in ups] for row in weights])
         A_dn = _suffix([[row[u] * alpha[u] for _, u in downs] for row in weights])
         B_dn = _suffix([[row[u] * b1[u] for _, u in downs] for row in weights])
-        tables[name + "A"] = (_arr(A_up), _arr(A_dn))
-        tables[name + "B"] = (_arr(B_up), _arr(B_dn))
+        tables[name + "A"] = (_Table(A_up), _Table(A_dn))
+        tables[name + "B"] = (_Table(B_up), _Table(B_dn))
     const = [bj + sum(row[u] * b1[u] for u in always) for row, bj in zip(W2, b2)]
     absconst = [abs(bj) + sum(abs(row[u]) * b1[u] for u in always) for row, bj in zip(W2, b2)]
     return PrefixForm(tuple(w), tuple(alpha), tuple(b1), _arr([t for t, _ in ups]), _arr([s for s, _ in downs]),
@@ -104,6 +106,24 @@ def _prefix(rows: list[list[int]]) -> list[list[int]]:
 
 def _suffix(rows: list[list[int]]) -> list[list[int]]:
     return [list(reversed(line)) for line in _prefix([list(reversed(row)) for row in rows])]
+
+
+class _Table:
+    """A table of Python integers, with an int64 copy for the columns whose entries all fit."""
+
+    def __init__(self, rows: list[list[int]]) -> None:
+        self.exact = np.array(rows, dtype=object)
+        width = self.exact.shape[1] if self.exact.ndim == 2 else 0
+        big = [any(abs(v) >= SAFE for v in self.exact[:, c]) for c in range(width)]
+        self.big = np.array(big, dtype=bool)
+        small = np.where(self.big[None, :], 0, self.exact) if width else self.exact
+        self.fast = small.astype(np.int64)
+
+    def take(self, cols: np.ndarray) -> np.ndarray:
+        """Columns ``cols`` (one per point): int64 when none of them holds a large entry."""
+        if not self.big[cols].any():
+            return self.fast[:, cols]
+        return self.exact[:, cols]
 
 
 def _arr(values: Any) -> np.ndarray:
@@ -139,8 +159,8 @@ def second_layer(form: PrefixForm, X: list[list[int]], relu: bool) -> tuple[Any,
 def _evaluate(form: PrefixForm, name: str, t: np.ndarray, pr: np.ndarray, pl: np.ndarray) -> np.ndarray:
     """``const + A t + B`` per neuron (rows) and point (columns), from the tables ``name``."""
     (A_up, A_dn), (B_up, B_dn) = form.tables[name + "A"], form.tables[name + "B"]
-    A = _sum(A_up[:, pr], A_dn[:, pl])
-    B = _sum(B_up[:, pr], B_dn[:, pl])
+    A = _sum(A_up.take(pr), A_dn.take(pl))
+    B = _sum(B_up.take(pr), B_dn.take(pl))
     const = form.const if name == "" else form.absconst
     return _safe_mul_add(np.broadcast_to(const[:, None], (len(const), len(t))), A, t, B)
 
