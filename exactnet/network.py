@@ -116,7 +116,7 @@ class Network:
                 raise NetworkFileError(f"{source}: missing key {key!r}")
         if obj["format"] != FORMAT:
             raise NetworkFileError(f"{source}: format is {obj['format']!r}, expected {FORMAT!r}")
-        if obj["version"] != VERSION:
+        if type(obj["version"]) is not int or obj["version"] != VERSION:  # not true, 1.0 or "1"
             raise NetworkFileError(f"{source}: version {obj['version']!r} is not supported (expected {VERSION})")
         if not isinstance(obj["layers"], list) or not obj["layers"]:
             raise NetworkFileError(f"{source}: 'layers' must be a non-empty list")

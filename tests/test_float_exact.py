@@ -369,3 +369,18 @@ def test_inspect_shows_the_span_stored_and_measured(tmp_path):
     assert stored.exit_code == 0 and "bit span (stored at build)" in stored.output
     measured = run("inspect", tmp_path / "n.json", "--data", path)
     assert measured.exit_code == 0 and "exact in int64" in measured.output and "yes: span" in measured.output
+
+
+@pytest.mark.parametrize("engine", ["float64", "prefix", "integer"])
+def test_spans_and_errors_are_carried_across_blocks(float_exact_case, engine, monkeypatch):
+    import importlib
+
+    net, data = float_exact_case
+    bad = _moved(net, 2, 0, 0, Q(1, 2**30))  # every point off; the worst one in some middle block
+    whole = [verify(n, data, engine=engine) for n in (net, bad)]
+    monkeypatch.setattr(importlib.import_module("exactnet.verify_dyadic"), "BLOCK", 7)
+    small = [verify(n, data, engine=engine) for n in (net, bad)]
+    for a, b in zip(whole, small):
+        assert (a.engine, a.arithmetic, a.max_error, a.failed, a.failures) == \
+               (b.engine, b.arithmetic, b.max_error, b.failed, b.failures)
+    assert small[0].engine == engine and small[0].arithmetic.binary64

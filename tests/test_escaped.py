@@ -1,0 +1,139 @@
+"""Bugs that once slipped past the suite, each pinned by a test that fails with it: exactness,
+not closeness (moves of 2^-100), the worst error across blocks, the loader's version check,
+no file after a failed verification, the tolerance boundary, the width tie-break, approx's
+expression whitelist."""
+
+from __future__ import annotations
+
+import importlib
+from fractions import Fraction
+
+import pytest
+from exactnet_cli.main import app
+from typer.testing import CliRunner
+
+import exactnet
+from exactnet.analysis.expr import ExprError, parse
+from exactnet.capacity import parameter_count, smallest_two_layer, two_layer_capacity
+from exactnet.construct.build import build_two_layer
+from exactnet.dataset import Dataset
+from exactnet.errors import NetworkFileError
+from exactnet.export.measure import ErrorStats, ExportReport
+from exactnet.network import Layer, Network
+from exactnet.rational import Q
+from exactnet.synthetic import integer_data
+from exactnet.verify import verify
+
+runner = CliRunner()
+
+
+def oracle(net: Network, x) -> list[Fraction]:
+    """The tests' own evaluator: a few lines of Fractions, nothing shared with the library."""
+    v = [Fraction(int(a.numerator), int(a.denominator)) for a in x]
+    for L in net.layers:
+        v = [sum((Fraction(int(w.numerator), int(w.denominator)) * a for w, a in zip(row, v)),
+                 Fraction(int(b.numerator), int(b.denominator))) for row, b in zip(L.weights, L.bias)]
+        v = [max(a, Fraction(0)) for a in v] if L.activation == "relu" else v
+    return v
+
+
+def moved(net: Network, layer: int, i: int, j: int, delta) -> Network:
+    layers = list(net.layers)
+    W = [list(r) for r in layers[layer].weights]
+    W[i][j] += delta
+    layers[layer] = Layer(tuple(map(tuple, W)), layers[layer].bias, layers[layer].activation)
+    return Network(tuple(layers))
+
+
+@pytest.fixture(scope="module")
+def theorem3():
+    data = integer_data(36, 4, 2)
+    return build_two_layer(data, 6, 6), data
+
+
+@pytest.mark.parametrize("layer", [0, 1, 2])
+@pytest.mark.parametrize("engine", ["flint", "python", None])
+def test_one_weight_moved_by_2_to_the_minus_100_is_caught_in_every_layer(theorem3, layer, engine):
+    net, data = theorem3
+    i, j = next((i, j) for i, row in enumerate(net.layers[layer].weights) for j, w in enumerate(row) if w)
+    bad = moved(net, layer, i, j, Q(1, 2**100))
+    cert = verify(bad, data, engine=engine)
+    wrong = sum(1 for x, y in zip(data.X, data.Y) if oracle(bad, x) != [Fraction(int(v.numerator),
+                                                                                  int(v.denominator)) for v in y])
+    assert not cert.exact and cert.failed == wrong > 0
+    assert 0 < cert.max_error < Fraction(1, 2**60)
+
+
+def test_the_worst_error_is_carried_across_blocks(theorem3, monkeypatch):
+    net, data = theorem3
+    monkeypatch.setattr(importlib.import_module("exactnet.verify"), "BLOCK", 5)
+    first = data.X[0]
+    big = moved(net, 2, 0, 0, Q(1, 2**90))  # every point off a little ...
+    per_point = [max(abs(a - Fraction(int(b.numerator), int(b.denominator))) for a, b in zip(oracle(big, x), y))
+                 for x, y in zip(data.X, data.Y)]
+    cert = verify(big, data, engine="flint")
+    assert cert.max_error == max(per_point) and per_point.index(max(per_point)) >= 5  # the worst is not in block 1
+    assert first == data.X[0]
+
+
+@pytest.mark.parametrize("version", [0, 2, True, 1.0, "1", None])
+def test_the_loader_takes_version_1_only(version):
+    obj = {"format": "exactnet.network", "version": version, "layers": [
+        {"weights": [["1"]], "bias": ["0"], "activation": "linear"}]}
+    with pytest.raises(NetworkFileError, match="version"):
+        Network.from_json(obj)
+    obj["version"] = 1
+    assert Network.from_json(obj).input_dim == 1
+
+
+def test_build_writes_no_file_when_verification_fails(tmp_path, monkeypatch):
+    import exactnet_cli.build as cli_build
+
+    good = cli_build.construct
+
+    def wrong(*args, **kw):
+        net = good(*args, **kw)
+        return moved(net, 2, 0, 0, Q(1, 2**100)).with_meta(**net.meta)
+
+    monkeypatch.setattr(cli_build, "construct", wrong)
+    data = tmp_path / "d.csv"
+    data.write_text("1,2,3\n4,5,6\n7,8,9\n")
+    result = runner.invoke(app, ["build", str(data), "-o", str(tmp_path / "n.json"), "-q"])
+    assert result.exit_code == 1 and "verification failed" in result.output
+    assert not (tmp_path / "n.json").exists()
+
+
+def _report(error, tolerance) -> ExportReport:
+    stats = ErrorStats("numpy float64", (error,), (0.0,), (), 0)
+    return ExportReport("float64", 1, 1, 0, arithmetic=stats, tolerance=tolerance)
+
+
+def test_the_tolerance_boundary_is_inclusive():
+    exact = Q(Fraction(0.001))  # the float's exact value, a little above 1/1000
+    assert _report(exact, 0.001).within_tolerance is True  # an error equal to the tolerance passes
+    assert _report(exact + Q(1, 2**200), 0.001).within_tolerance is False  # one a hair above does not
+    assert _report(Q(1, 1000), 0.001).within_tolerance is True
+
+
+def test_the_width_tie_break_fewest_neurons_then_parameters_then_larger_a1():
+    for points, outputs, dim in [(10, 1, 1), (37, 1, 5), (50, 3, 2), (99, 2, 64), (12, 5, 3)]:
+        a1, a2 = smallest_two_layer(points, outputs, dim)
+        options = [(c1 + c2, parameter_count(dim, [c1, c2], outputs), -c1, c1, c2)
+                   for c1 in range(1, points + 2) for c2 in range(1, points * outputs + outputs + 1)
+                   if two_layer_capacity(c1, c2, outputs) >= points]
+        assert (a1, a2) == min(options)[3:]
+
+
+@pytest.mark.parametrize("text", ["foo.exp(x)", "x.exp()", "exp.__call__(x)", "(x).real", "x.__class__",
+                                  "__import__('os')", "exp(x)[0]", "lambda: x", "[x]", "x if x else 1"])
+def test_approx_refuses_everything_outside_its_language(text):
+    with pytest.raises(ExprError):
+        parse(text)
+    assert parse("exp(x) + sin(x) * 2")  # the language itself still parses
+
+
+def test_verify_takes_the_rows_of_the_data_it_is_given():
+    data = Dataset.from_rows([[1], [2], [3]], [1, 2, 3])
+    net = Network((Layer(((Q(1),),), (Q(0),), "linear"),))
+    assert verify(net, data).exact
+    assert not exactnet.verify(net, [[1], [2], [3]], [1, 2, 4]).exact
