@@ -107,7 +107,7 @@ def integer_cases(draw):
     return Dataset.from_rows(sorted(X), Y), a1, a2
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(integer_cases())
 def test_certificate_holds_and_float64_equals_the_outputs_in_two_orders(case):
     data, a1, a2 = case
@@ -122,7 +122,7 @@ def test_certificate_holds_and_float64_equals_the_outputs_in_two_orders(case):
     assert all(all(w.denominator == 1 for w in L.numbers()) for L in net.layers)  # integer data: integer weights
 
 
-@settings(max_examples=40, deadline=None)
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(integer_cases())
 def test_span_matches_its_definition_and_the_bound_never_undercuts_it(case):
     data, a1, a2 = case
@@ -162,7 +162,7 @@ def dyadic_networks(draw):
     return net, Dataset.from_rows(X, Y)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(dyadic_networks())
 def test_every_path_gives_the_same_certificate(case):
     net, data = case
