@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def pytest_configure(config: pytest.Config) -> None:
     """The tests exercise this working tree: a stale installed copy of the library or the CLI
     would let an edit go untested, so the run stops with the command that fixes it."""
-    import exactnet
     import exactnet_cli
+
+    import exactnet
 
     for module, folder in ((exactnet, "exactnet"), (exactnet_cli, "cli")):
         where = Path(module.__file__).resolve().parent

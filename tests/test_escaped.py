@@ -137,3 +137,36 @@ def test_verify_takes_the_rows_of_the_data_it_is_given():
     net = Network((Layer(((Q(1),),), (Q(0),), "linear"),))
     assert verify(net, data).exact
     assert not exactnet.verify(net, [[1], [2], [3]], [1, 2, 4]).exact
+
+
+def test_fixed_point_c_equals_the_emulation_where_it_rounds_saturates_and_floors_negatives(tmp_path):
+    import random
+
+    from export_helpers import compiler, run_c
+
+    from exactnet.export import measure, parse_dtype
+    from exactnet.export.c import header
+    from exactnet.export.emulate import fixed_forward
+    from exactnet.export.rounding import quantize_inputs
+
+    if compiler() is None:
+        pytest.skip("no C compiler")
+    rng = random.Random(7)
+    q = lambda: Q(rng.randint(-1000, 1000), rng.choice([137, 256, 300]))  # noqa: E731  non-integer, |q| < 8
+    sizes = [4, 6, 5, 3]
+    net = Network(tuple(Layer(tuple(tuple(q() for _ in range(a)) for _ in range(b)), tuple(q() for _ in range(b)),
+                              "relu" if k < 2 else "linear") for k, (a, b) in enumerate(zip(sizes, sizes[1:]))))
+    X = [[Q(rng.randint(-300, 300), 100) for _ in range(4)] for _ in range(60)]
+    data = Dataset.from_rows(X, [[0, 0, 0]] * 60)
+    report, rounded = measure(net, parse_dtype("fixed:Q5.7"), data)
+    fx = report.fixed
+    Xq, _ = quantize_inputs(data.X, fx)
+    W, b = rounded.arrays[0]
+    acc = [[(int(b[o]) << fx.frac_bits) + sum(int(W[o][i]) * x[i] for i in range(4)) for o in range(6)] for x in Xq]
+    assert any(a < 0 and a % (1 << fx.frac_bits) for row in acc for a in row)  # negative, non-integer sums
+    assert any(a % (1 << fx.frac_bits) >= 1 << (fx.frac_bits - 1) for row in acc for a in row)  # rounding up
+    out, saturations = fixed_forward(rounded.arrays, Xq, fx, rounded.activations)
+    assert saturations > 0
+    lines = run_c(header(rounded), [[str(v) for v in x] for x in Xq], tmp_path, fixed=True)
+    assert [[int(v) for v in line.split()] for line in lines[:-1]] == [[int(v) for v in row] for row in out]
+    assert lines[-1] == f"saturations {saturations}"
