@@ -10,6 +10,7 @@ from fractions import Fraction
 
 import pytest
 from exactnet_cli.main import app
+from oracle import forward, moved
 from typer.testing import CliRunner
 
 import exactnet
@@ -27,24 +28,6 @@ from exactnet.verify import verify
 runner = CliRunner()
 
 
-def oracle(net: Network, x) -> list[Fraction]:
-    """The tests' own evaluator: a few lines of Fractions, nothing shared with the library."""
-    v = [Fraction(int(a.numerator), int(a.denominator)) for a in x]
-    for L in net.layers:
-        v = [sum((Fraction(int(w.numerator), int(w.denominator)) * a for w, a in zip(row, v)),
-                 Fraction(int(b.numerator), int(b.denominator))) for row, b in zip(L.weights, L.bias)]
-        v = [max(a, Fraction(0)) for a in v] if L.activation == "relu" else v
-    return v
-
-
-def moved(net: Network, layer: int, i: int, j: int, delta) -> Network:
-    layers = list(net.layers)
-    W = [list(r) for r in layers[layer].weights]
-    W[i][j] += delta
-    layers[layer] = Layer(tuple(map(tuple, W)), layers[layer].bias, layers[layer].activation)
-    return Network(tuple(layers))
-
-
 @pytest.fixture(scope="module")
 def theorem3():
     data = integer_data(36, 4, 2)
@@ -58,7 +41,7 @@ def test_one_weight_moved_by_2_to_the_minus_100_is_caught_in_every_layer(theorem
     i, j = next((i, j) for i, row in enumerate(net.layers[layer].weights) for j, w in enumerate(row) if w)
     bad = moved(net, layer, i, j, Q(1, 2**100))
     cert = verify(bad, data, engine=engine)
-    wrong = sum(1 for x, y in zip(data.X, data.Y) if oracle(bad, x) != [Fraction(int(v.numerator),
+    wrong = sum(1 for x, y in zip(data.X, data.Y) if forward(bad, x) != [Fraction(int(v.numerator),
                                                                                   int(v.denominator)) for v in y])
     assert not cert.exact and cert.failed == wrong > 0
     assert 0 < cert.max_error < Fraction(1, 2**60)
@@ -69,7 +52,7 @@ def test_the_worst_error_is_carried_across_blocks(theorem3, monkeypatch):
     monkeypatch.setattr(importlib.import_module("exactnet.verify"), "BLOCK", 5)
     first = data.X[0]
     big = moved(net, 2, 0, 0, Q(1, 2**90))  # every point off a little ...
-    per_point = [max(abs(a - Fraction(int(b.numerator), int(b.denominator))) for a, b in zip(oracle(big, x), y))
+    per_point = [max(abs(a - Fraction(int(b.numerator), int(b.denominator))) for a, b in zip(forward(big, x), y))
                  for x, y in zip(data.X, data.Y)]
     cert = verify(big, data, engine="flint")
     assert cert.max_error == max(per_point) and per_point.index(max(per_point)) >= 5  # the worst is not in block 1

@@ -12,6 +12,7 @@ import pytest
 from exactnet_cli.main import app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from oracle import forward, layers, moved
 from typer.testing import CliRunner
 
 import exactnet
@@ -27,21 +28,6 @@ from exactnet.verify import verify
 runner = CliRunner()
 
 
-def fractions(net: Network) -> list[tuple[list[list[Fraction]], list[Fraction], bool]]:
-    """The network's numbers as Fractions: the tests' own second opinion."""
-    F = lambda q: Fraction(int(q.numerator), int(q.denominator))  # noqa: E731
-    return [([[F(w) for w in row] for row in L.weights], [F(b) for b in L.bias], L.activation == "relu")
-            for L in net.layers]
-
-
-def oracle_forward(net: Network, x) -> list[Fraction]:
-    v = [Fraction(int(a.numerator), int(a.denominator)) for a in x]
-    for W, b, relu in fractions(net):
-        v = [sum((w * a for w, a in zip(row, v)), bo) for row, bo in zip(W, b)]
-        v = [max(a, Fraction(0)) for a in v] if relu else v
-    return v
-
-
 def oracle_spans(net: Network, X) -> list[int]:
     """The span by its definition, with Fractions and no grid shortcuts of the library."""
     def e(q: Fraction) -> int:
@@ -54,7 +40,7 @@ def oracle_spans(net: Network, X) -> list[int]:
     acts = [[Fraction(int(a.numerator), int(a.denominator)) for a in x] for x in X]
     G = max((e(a) for row in acts for a in row if a), default=0)
     out = []
-    for W, b, relu in fractions(net):
+    for W, b, relu in layers(net):
         fw = max((e(w) for row in W for w in row if w), default=None)
         fb = max((e(v) for v in b if v), default=None)
         G = max((g for g in ((None if fw is None else fw + G), fb) if g is not None), default=G)
@@ -68,17 +54,17 @@ def oracle_spans(net: Network, X) -> list[int]:
 def float_forward(net: Network, X, perm_seed: int | None = None) -> np.ndarray:
     """numpy float64 evaluation; with ``perm_seed`` the hidden units are permuted (another
     summation order) and each dot product is summed right to left in Python floats."""
-    layers = [(np.array(W, dtype=float), np.array(b, dtype=float), relu) for W, b, relu in fractions(net)]
+    arrays = [(np.array(W, dtype=float), np.array(b, dtype=float), relu) for W, b, relu in layers(net)]
     if perm_seed is not None:
         rng = np.random.default_rng(perm_seed)
-        for k in range(len(layers) - 1):
-            p = rng.permutation(layers[k][0].shape[0])
-            W, b, relu = layers[k]
-            layers[k] = (W[p], b[p], relu)
-            Wn, bn, rn = layers[k + 1]
-            layers[k + 1] = (Wn[:, p], bn, rn)
+        for k in range(len(arrays) - 1):
+            p = rng.permutation(arrays[k][0].shape[0])
+            W, b, relu = arrays[k]
+            arrays[k] = (W[p], b[p], relu)
+            Wn, bn, rn = arrays[k + 1]
+            arrays[k + 1] = (Wn[:, p], bn, rn)
     A = np.array([[float(Fraction(int(v.numerator), int(v.denominator))) for v in x] for x in X])
-    for W, b, relu in layers:
+    for W, b, relu in arrays:
         if perm_seed is None:
             A = A @ W.T + b
         else:
@@ -132,7 +118,7 @@ def test_span_matches_its_definition_and_the_bound_never_undercuts_it(case):
     assert list(cert.arithmetic.spans) == spans
     assert all(b >= s for b, s in zip(span_bound(parts, data).spans, spans))
     for x, y in zip(data.X, data.Y):
-        assert oracle_forward(parts.network, x) == [Fraction(int(v.numerator), int(v.denominator)) for v in y]
+        assert forward(parts.network, x) == [Fraction(int(v.numerator), int(v.denominator)) for v in y]
 
 
 @st.composite
@@ -156,7 +142,7 @@ def dyadic_networks(draw):
     n = draw(st.integers(1, 6))
     X = list({tuple(draw(st.builds(lambda a, e: Q(a, 2**e), st.integers(-99, 99), st.integers(0, 8)))
                     for _ in range(d)) for _ in range(n)})
-    Y = [oracle_forward(net, x) for x in X]
+    Y = [forward(net, x) for x in X]
     if draw(st.booleans()):  # a wrong output on one point
         Y[0] = [Y[0][0] + Fraction(1, 2**100)] + Y[0][1:]
     return net, Dataset.from_rows(X, Y)
@@ -181,20 +167,12 @@ def float_exact_case():
     return exactnet.build(data, exact_in="float64"), data
 
 
-def _moved(net: Network, layer: int, i: int, j: int, delta) -> Network:
-    layers = list(net.layers)
-    W = [list(r) for r in layers[layer].weights]
-    W[i][j] += delta
-    layers[layer] = Layer(tuple(map(tuple, W)), layers[layer].bias, layers[layer].activation)
-    return Network(tuple(layers))
-
-
 @pytest.mark.parametrize("layer", [0, 1, 2])
 def test_a_weight_moved_by_2_to_the_minus_40_fails_both_exact_and_float_paths(float_exact_case, layer):
     net, data = float_exact_case
     row = next(i for i, r in enumerate(net.layers[layer].weights) if any(r))
     col = next(j for j, w in enumerate(net.layers[layer].weights[row]) if w)
-    bad = _moved(net, layer, row, col, Q(1, 2**40))
+    bad = moved(net, layer, row, col, Q(1, 2**40))
     exact = verify(bad, data, engine="flint")
     floated = verify(bad, data, engine="float64")
     assert not exact.exact and not floated.exact
@@ -207,7 +185,7 @@ def test_a_weight_moved_by_2_to_the_minus_40_fails_both_exact_and_float_paths(fl
 
 def test_a_weight_that_is_not_a_binary64_number_voids_the_float_certificate(float_exact_case):
     net, data = float_exact_case
-    bad = _moved(net, 1, 0, 0, Q(1, 2**80))  # the float path would round it back and see no error
+    bad = moved(net, 1, 0, 0, Q(1, 2**80))  # the float path would round it back and see no error
     cert = verify(bad, data)
     assert not cert.arithmetic.binary64 and cert.engine == "prefix"
     assert "layer 2 weight [0][0]" in cert.arithmetic.reason
@@ -376,7 +354,7 @@ def test_spans_and_errors_are_carried_across_blocks(float_exact_case, engine, mo
     import importlib
 
     net, data = float_exact_case
-    bad = _moved(net, 2, 0, 0, Q(1, 2**30))  # every point off; the worst one in some middle block
+    bad = moved(net, 2, 0, 0, Q(1, 2**30))  # every point off; the worst one in some middle block
     whole = [verify(n, data, engine=engine) for n in (net, bad)]
     monkeypatch.setattr(importlib.import_module("exactnet.verify_dyadic"), "BLOCK", 7)
     small = [verify(n, data, engine=engine) for n in (net, bad)]
