@@ -148,7 +148,7 @@ NOTES = """Seed shape: d = 5, integers in [0, 100), outputs integers in [0, 100)
 the arithmetic asked of `build` (float64 first, int64 when no float64 network exists within
 1.6 times the fewest neurons), "certified" when the verifier's certificate holds. Theorem 3:
 the fewest neurons of the rational construction for the same N and M. "verify s (path)": the
-default verification (float64 BLAS where the binary64 certificate holds, else exact integers);
+default verification (float64 BLAS where the binary64 certificate holds, else exact prefix sums);
 "exact verify s": the general exact FLINT evaluator. The onnxruntime error is the float64 ONNX
 file run by onnxruntime on the data, max over points and outputs."""
 
