@@ -1,8 +1,14 @@
 """Independent exact verification: evaluate a stored network on stored data, layer by layer.
 
-This module imports nothing from ``exactnet.construct``. Points are evaluated in blocks (at
-most ``BLOCK`` at a time, so memory stays bounded), optionally spread over worker processes;
-the certificate does not depend on how the work was split.
+Every certificate also says in which arithmetics the network is exact on the data
+(``span``: the binary64 and int64 verdicts and the bit spans). Dyadic networks are evaluated
+by ``verify_dyadic`` (float64 matrix products where the binary64 certificate proves them exact,
+prefix sums when the first-layer rows are multiples of one row, exact integers otherwise); all
+others by the general evaluator below. This module imports nothing from ``exactnet.construct``.
+
+The general evaluator takes points in blocks (at most ``BLOCK`` at a time, so memory stays
+bounded), optionally spread over worker processes; the certificate does not depend on how the
+work was split.
 
 Activations are kept as integers with a denominator per point and per neuron,
 ``H[n, i] = Hn[n, i] / (r[n] * c[i])``. A layer folds the column denominators into its
