@@ -37,7 +37,7 @@ def verify(
     with user_errors():
         net = Network.load(network)
         labels = stored(net, str(network))
-        dataset = read_for(net, data, str(network))
+        dataset = read_for(net, data, str(network), merge=False)  # every row of the file is checked
         start = time.perf_counter()
         try:
             with progress("verifying points", dataset.n, quiet) as bar:

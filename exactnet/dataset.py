@@ -52,9 +52,12 @@ class Dataset:
 
     @classmethod
     def from_rows(
-        cls, X: Sequence[Sequence[Any]], Y: Sequence[Any], *, source: str = "data", first_row: int = 1
+        cls, X: Sequence[Sequence[Any]], Y: Sequence[Any], *, source: str = "data", first_row: int = 1,
+        merge: bool = True,
     ) -> Dataset:
-        """Validate and convert. ``Y`` rows may be scalars (m = 1) or sequences.
+        """Validate and convert. ``Y`` rows may be scalars (m = 1) or sequences. Rows with equal
+        inputs and equal outputs are merged into one (counted in ``merged``), or all kept when
+        ``merge`` is False (the verifier checks every row of a file).
 
         Raises ``DataError`` naming ``source``, the row number (``first_row`` for the first) and
         the column for: empty data, ragged or empty rows, non-numbers, NaN/inf, X and Y of
@@ -86,8 +89,9 @@ class Dataset:
                         f"{source}: rows {row0} and {first_row + k} have the same input but different outputs"
                         f" ({_show(y0)} vs {_show(y)})"
                     )
-                continue
-            seen[x] = (first_row + k, y)
+                if merge:
+                    continue
+            seen.setdefault(x, (first_row + k, y))
             keep_x.append(x)
             keep_y.append(y)
         return cls(tuple(keep_x), tuple(keep_y), merged=len(xs) - len(keep_x))
@@ -109,7 +113,7 @@ def _show(row: Row) -> str:
     return ", ".join(map(to_text, row))
 
 
-def read(path: str | Path, outputs: int = 1) -> Dataset:
+def read(path: str | Path, outputs: int = 1, merge: bool = True) -> Dataset:
     """Read a data file by its extension.
 
     * ``.csv``: numbers separated by commas, optional header line; the last ``outputs``
@@ -118,17 +122,17 @@ def read(path: str | Path, outputs: int = 1) -> Dataset:
     * ``.npy``: one N x (d + outputs) array, split like a CSV.
     * ``.json``: ``{"X": [[...], ...], "Y": [...]}``; numbers or exact strings.
 
-    Raises ``DataError`` for a missing or unreadable file, an unknown extension, or any
-    problem ``Dataset.from_rows`` finds.
+    ``merge``: as in ``Dataset.from_rows``. Raises ``DataError`` for a missing or unreadable
+    file, an unknown extension, or any problem ``Dataset.from_rows`` finds.
     """
     p = data_file(path)
     ext = p.suffix.lower()
     if ext == ".csv":
-        return _read_csv(p, outputs)
+        return _read_csv(p, outputs, merge)
     if ext in (".npz", ".npy"):
-        return _read_numpy(p, outputs)
+        return _read_numpy(p, outputs, merge)
     if ext == ".json":
-        return _read_json(p)
+        return _read_json(p, merge)
     raise DataError(f"{p}: unknown data format {ext or '(no extension)'!r}; use .csv, .npz, .npy or .json")
 
 
@@ -244,12 +248,12 @@ def csv_rows(p: Path) -> tuple[list[list[str]], int]:
     return rows, 1
 
 
-def _read_csv(p: Path, outputs: int) -> Dataset:
+def _read_csv(p: Path, outputs: int, merge: bool) -> Dataset:
     rows, first_row = csv_rows(p)
     if not rows:
         raise DataError(f"{p}: no data rows")
     xs, ys = split_columns(rows, outputs, str(p), first_row)
-    return Dataset.from_rows(xs, ys, source=str(p), first_row=first_row)
+    return Dataset.from_rows(xs, ys, source=str(p), first_row=first_row, merge=merge)
 
 
 def _numeric(cell: str) -> bool:
@@ -264,7 +268,7 @@ def _numeric(cell: str) -> bool:
     return True
 
 
-def _read_numpy(p: Path, outputs: int) -> Dataset:
+def _read_numpy(p: Path, outputs: int, merge: bool) -> Dataset:
     import numpy as np
 
     loaded = load_numpy(p)
@@ -273,14 +277,14 @@ def _read_numpy(p: Path, outputs: int) -> Dataset:
         if arr.ndim != 2:
             raise DataError(f"{p}: expected a 2-d array, found shape {arr.shape}")
         xs, ys = split_columns(exact_rows(arr), outputs, str(p), 1)
-        return Dataset.from_rows(xs, ys, source=str(p))
+        return Dataset.from_rows(xs, ys, source=str(p), merge=merge)
     with loaded as z:
         X, Y = numpy_arrays(p, z, ("X", "Y"))
     if X.ndim != 2:
         raise DataError(f"{p}: X must be 2-d (N x d), found shape {X.shape}")
     if Y.ndim not in (1, 2):
         raise DataError(f"{p}: Y must be 1-d or 2-d, found shape {Y.shape}")
-    return Dataset.from_rows(exact_rows(X), exact_rows(Y), source=str(p))
+    return Dataset.from_rows(exact_rows(X), exact_rows(Y), source=str(p), merge=merge)
 
 
 def exact_rows(arr: Any) -> list[Any]:
@@ -291,7 +295,7 @@ def exact_rows(arr: Any) -> list[Any]:
     return arr.tolist()
 
 
-def _read_json(p: Path) -> Dataset:
+def _read_json(p: Path, merge: bool) -> Dataset:
     obj = load_json(p)
     if not isinstance(obj, dict) or "X" not in obj or "Y" not in obj:
         raise DataError(f'{p}: expected an object {{"X": [[...]], "Y": [...]}}')
@@ -301,4 +305,4 @@ def _read_json(p: Path) -> Dataset:
     for k, x in enumerate(X, start=1):
         if not isinstance(x, list):
             raise DataError(f"{p}: X row {k} is not a list")
-    return Dataset.from_rows(X, Y, source=str(p))
+    return Dataset.from_rows(X, Y, source=str(p), merge=merge)

@@ -72,7 +72,8 @@ def encode(labels: Sequence[Any], encoding: str = "one-hot", classes: Sequence[L
     return rows, order
 
 
-def read_labelled(path: str | Path, encoding: str = "one-hot", classes: Sequence[Label] | None = None) -> Labelled:
+def read_labelled(path: str | Path, encoding: str = "one-hot", classes: Sequence[Label] | None = None,
+                  merge: bool = True) -> Labelled:
     """Read inputs and class labels: the labels are the last column of a ``.csv`` (optional
     header line) or ``{"X": [[...]], "labels": [...]}`` in ``.json`` / arrays ``X`` and
     ``labels`` in ``.npz``. Inputs are validated by ``Dataset.from_rows`` (exact, distinct or
@@ -94,7 +95,7 @@ def read_labelled(path: str | Path, encoding: str = "one-hot", classes: Sequence
     if len(xs) != len(labels):
         raise DataError(f"{p}: {len(xs)} input rows but {len(labels)} labels")
     rows, order = encode(labels, encoding, classes, source=str(p), first_row=first_row)
-    return Labelled(Dataset.from_rows(xs, rows, source=str(p), first_row=first_row), order, encoding)
+    return Labelled(Dataset.from_rows(xs, rows, source=str(p), first_row=first_row, merge=merge), order, encoding)
 
 
 def stored(net: Network, source: str = "network") -> tuple[str, tuple[Label, ...]] | None:
@@ -116,15 +117,15 @@ def stored(net: Network, source: str = "network") -> tuple[str, tuple[Label, ...
     return encoding, tuple(classes)
 
 
-def read_for(net: Network, path: str | Path, source: str = "network") -> Dataset:
+def read_for(net: Network, path: str | Path, source: str = "network", merge: bool = True) -> Dataset:
     """The data file at ``path`` as ``net`` expects it: for a network built from labels, its
     label column in the stored encoding and class order (``read_labelled``); otherwise the last
-    ``net.output_dim`` columns as outputs (``dataset.read``). Raises ``DataError`` or
-    ``NetworkFileError`` (naming ``source``) like those."""
+    ``net.output_dim`` columns as outputs (``dataset.read``). ``merge`` as in
+    ``Dataset.from_rows``. Raises ``DataError`` or ``NetworkFileError`` (naming ``source``)."""
     labels = stored(net, source)
     if labels:
-        return read_labelled(path, labels[0], labels[1]).data
-    return read(path, net.output_dim)
+        return read_labelled(path, labels[0], labels[1], merge=merge).data
+    return read(path, net.output_dim, merge=merge)
 
 
 def argmax_hits(outputs: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]]) -> int:

@@ -6,6 +6,11 @@ by ``verify_dyadic`` (float64 matrix products where the binary64 certificate pro
 prefix sums when the first-layer rows are multiples of one row, exact integers otherwise); all
 others by the general evaluator below. This module imports nothing from ``exactnet.construct``.
 
+Trusted base (every exactnet module this one reaches by its own imports, checked by a test):
+``dataset`` (reading and validating rows; the CLI's verify keeps every row of a file),
+``errors``, ``network`` (layers and the file format), ``rational``, ``span``,
+``verify_dyadic`` and ``verify_prefix``.
+
 The general evaluator takes points in blocks (at most ``BLOCK`` at a time, so memory stays
 bounded), optionally spread over worker processes; the certificate does not depend on how the
 work was split.

@@ -153,3 +153,38 @@ def test_fixed_point_c_equals_the_emulation_where_it_rounds_saturates_and_floors
     lines = run_c(header(rounded), [[str(v) for v in x] for x in Xq], tmp_path, fixed=True)
     assert [[int(v) for v in line.split()] for line in lines[:-1]] == [[int(v) for v in row] for row in out]
     assert lines[-1] == f"saturations {saturations}"
+
+
+def test_verify_certifies_every_row_of_the_file_duplicates_included(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("1,2,3\n4,5,6\n1,2,3\n7,8,9\n4,5,6\n")
+    assert runner.invoke(app, ["build", str(data), "-o", str(tmp_path / "n.json"), "-q"]).exit_code == 0
+    result = runner.invoke(app, ["verify", str(tmp_path / "n.json"), str(data), "-q"])
+    assert result.exit_code == 0 and "│ points             │ 5 " in result.output  # all five rows, not three
+    data.write_text("1,2,3\n4,5,6\n1,2,4\n")
+    conflict = runner.invoke(app, ["verify", str(tmp_path / "n.json"), str(data), "-q"])
+    assert conflict.exit_code == 2 and "rows 1 and 3" in conflict.output
+
+
+def test_the_verifiers_trusted_base_is_what_its_docstring_names():
+    import ast
+    from pathlib import Path
+
+    module = importlib.import_module("exactnet.verify")  # the attribute exactnet.verify is the API function
+    root = Path(module.__file__).parent
+    seen, todo = set(), ["verify"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = ast.parse((root / (name.replace(".", "/") + ".py")).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("exactnet"):
+                parts = node.module.split(".")[1:]
+                names = [".".join(parts)] if parts else [a.name for a in node.names]
+                todo += [n for n in names if (root / (n.replace(".", "/") + ".py")).exists()]
+    assert not any(n.startswith("construct") for n in seen)
+    assert seen - {"verify"} == {"dataset", "errors", "network", "rational", "span", "verify_dyadic", "verify_prefix"}
+    for name in seen - {"verify"}:
+        assert f"``{name}``" in module.__doc__
