@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -26,6 +27,9 @@ def verify(
         None, "--engine", help="float64, integer, flint or python (default: chosen by what the network and data allow:"
                                " float64 where the binary64 certificate holds)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes sharing the points (same certificate)."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Address of a dask.distributed scheduler (tcp://host:port): every block of points "
+                                  "is a task on that cluster (same certificate). Needs pip install \".[dask]\"."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Evaluate NETWORK on DATA in exact arithmetic. Exit 0 when every output is exact, 1 otherwise.
@@ -38,13 +42,17 @@ def verify(
         net = Network.load(network)
         labels = stored(net, str(network))
         dataset = read_for(net, data, str(network), merge=False)  # every row of the file is checked
+        client = _client(scheduler) if scheduler else None
         start = time.perf_counter()
         try:
             with progress("verifying points", dataset.n, quiet) as bar:
-                cert = check(net, dataset, engine=engine, keep=show, jobs=jobs,
+                cert = check(net, dataset, engine=engine, keep=show, jobs=jobs, client=client,
                              progress=lambda done, total: bar.update(0, completed=done, total=total))
         except ValueError as e:
             fail(f"{network} on {data}: {e}")
+        finally:
+            if client is not None:
+                client.close()
         seconds = time.perf_counter() - start
         rows = []
         if labels and labels[0] == "one-hot":
@@ -62,7 +70,7 @@ def verify(
         ("network sha256", cert.network_sha256),
         ("data sha256", cert.data_sha256),
         *arithmetic_rows(cert.arithmetic),
-        ("path", cert.engine),
+        ("path", cert.engine + (f", blocks as tasks on {scheduler}" if scheduler else "")),
         ("time", f"{seconds:.3f} s"),
     ]))
     if cert.exact:
@@ -74,3 +82,16 @@ def verify(
         failures.add_row(str(f.index), *(", ".join(map(to_text, v)) for v in (f.expected, f.got, f.difference)))
     out.print(failures)
     raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _client(address: str) -> Any:
+    """A dask.distributed client for ``address``; one line and exit 2 when dask is missing or the
+    scheduler does not answer within 10 s."""
+    try:
+        from distributed import Client
+    except ImportError:
+        fail('--scheduler needs dask.distributed: pip install ".[dask]"')
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as e:
+        fail(f"--scheduler {address}: cannot connect ({str(e).splitlines()[0][:120]})")

@@ -118,7 +118,7 @@ def network_digest(net: Network) -> str:
 
 
 def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int = 10,
-           progress: Progress | None = None, jobs: int = 1) -> Certificate:
+           progress: Progress | None = None, jobs: int = 1, client: Any = None) -> Certificate:
     """Evaluate ``net`` exactly on every input of ``data`` and compare with its outputs.
 
     ``keep`` bounds how many failures are listed (all are counted). The certificate also says
@@ -128,11 +128,13 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
     row is a multiple of one row, else its integer path for dyadic networks, FLINT otherwise);
     "float64", "prefix" and "integer" start that far down this list, "flint" and "python" ask
     for the general evaluator.
-    ``Certificate.engine`` names the path that ran. ``jobs`` > 1 splits the points over that many
-    worker processes (started by multiprocessing's forkserver or spawn method, so a script
-    calls this under ``if __name__ == "__main__":``); the certificate is identical for every
-    ``jobs``. Exact: no number is ever rounded. ``progress(done, total)``
-    is called with the number of points evaluated so far. Raises ``ValueError`` when the
+    ``Certificate.engine`` names the path that ran. ``client`` (a ``dask.distributed.Client``)
+    runs every block as a task on its cluster instead; the certificate is the same.
+    ``jobs`` > 1 splits the general evaluator's points over that many worker processes
+    (started by multiprocessing's forkserver or spawn method, so a script calls this under
+    ``if __name__ == "__main__":``); the certificate is identical for every ``jobs``. Exact: no
+    number is ever rounded. ``progress(done, total)`` is called with the number of points
+    evaluated so far. Raises ``ValueError`` when the
     network's input or output size does not fit the data, or for an unknown engine.
     """
     if net.input_dim != data.dim:
@@ -145,13 +147,14 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
     arithmetic = span.Arithmetic((), None, False, False, why)
     if g is not None and engine in ("float64", "prefix", "integer"):
         arithmetic, outputs, engine = verify_dyadic.evaluate(net, data.X, g, use_float=engine == "float64",
-                                                             use_prefix=engine != "integer", progress=progress)
+                                                             use_prefix=engine != "integer", progress=progress,
+                                                             client=client)
         parts = _compare(outputs, Y, keep)
     else:
         engine = _general(engine)
         if g is not None:
-            arithmetic = verify_dyadic.evaluate(net, data.X, g)[0]
-        parts = _run(_Plan(net, engine), data.X, Y, keep, progress, jobs)
+            arithmetic = verify_dyadic.evaluate(net, data.X, g, client=client)[0]
+        parts = _run(_Plan(net, engine), data.X, Y, keep, progress, jobs, client)
     failures: list[Failure] = []
     failed, worst = 0, Fraction(0)
     for part in parts:
@@ -306,8 +309,9 @@ _state: dict[str, Any] = {}
 
 
 def _run(plan: _Plan, X: Sequence[Sequence[Any]], Y: list[tuple[tuple[int, int], ...]] | None, keep: int,
-         progress: Progress | None, jobs: int) -> list[Any]:
-    """Evaluate every block; one result per block, in data order."""
+         progress: Progress | None, jobs: int, client: Any = None) -> list[Any]:
+    """Evaluate every block; one result per block, in data order (on ``client``'s dask cluster
+    when given, one task per block)."""
     n = len(X)
     rows = [tuple((int(v.numerator), int(v.denominator)) for v in x) for x in X]
     jobs = max(1, min(int(jobs), n))
@@ -316,6 +320,13 @@ def _run(plan: _Plan, X: Sequence[Sequence[Any]], Y: list[tuple[tuple[int, int],
     state = {"plan": plan, "rows": rows, "Y": Y, "keep": keep}
     results = []
     done = 0
+    if client is not None:
+        sent = client.scatter(state, broadcast=True)
+        for b, future in zip(blocks, [client.submit(_block, b, sent, pure=False) for b in blocks]):
+            results.append(future.result())
+            if progress:
+                progress(b[1], n)
+        return results
     if jobs == 1 or len(blocks) == 1:
         for b in blocks:
             results.append(_block(b, state))

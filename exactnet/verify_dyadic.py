@@ -30,7 +30,7 @@ import numpy as np
 from exactnet import span
 from exactnet.network import Network
 from exactnet.rational import Q
-from exactnet.verify_prefix import PrefixForm, prefix_form, second_layer
+from exactnet.verify_prefix import prefix_form, second_layer
 
 BLOCK = 4096  # points per block (a block's activations live together)
 SAFE_INT64 = float(2**62)
@@ -45,7 +45,7 @@ class Outputs:
 
 
 def evaluate(net: Network, X: Sequence[Sequence[Any]], g: span.Grids, *, use_float: bool = True,
-             use_prefix: bool = True, progress: Callable[[int, int], None] | None = None
+             use_prefix: bool = True, progress: Callable[[int, int], None] | None = None, client: Any = None
              ) -> tuple[span.Arithmetic, Iterator[Outputs], str]:
     """The certificate of ``net`` on ``X`` (grids ``g`` from ``span.grids``), the exact outputs
     block by block, and the path that produced them: "float64" where the binary64 certificate
@@ -53,20 +53,28 @@ def evaluate(net: Network, X: Sequence[Sequence[Any]], g: span.Grids, *, use_flo
     (``use_prefix``; ``verify_prefix``), else "integer".
 
     Every block is evaluated before this returns (the certificate needs all of them); the
-    outputs are kept as machine integers where they fit. ``progress(done, total)`` counts points."""
+    outputs are kept as machine integers where they fit. ``progress(done, total)`` counts points.
+    ``client``: a ``dask.distributed.Client``; each block is then one task on its cluster (the
+    network's form is sent to every worker once), and the certificate is the same as here."""
     reason = span.not_binary64(net, X)
     ints = span.integer_layers(net, g)
+    run = _Runner(client, progress, len(X))
     if use_float and not reason:
-        done = _float_run(net, X, g, progress)
-        if done is not None:
-            bounds, blocks = done
-            return _verdict(bounds, g, ints, reason), iter(blocks), "float64"
+        layers = [(_floats(L.weights), _floats([L.bias])[0], L.activation == "relu") for L in net.layers]
+        parts = run(float_block, (layers, g), (_floats(X[s:e]) for s, e in _blocks(len(X))), stop_on_none=True)
+        if parts is not None:
+            return _combined(parts, g, ints, reason), iter(p[1] for p in parts), "float64"
     form = prefix_form(ints) if use_prefix else None
-    bounds, blocks = _integer_run(ints, X, g, progress, form)
-    return _verdict(bounds, g, ints, reason), iter(blocks), "integer" if form is None else "prefix"
+    rows = ([[_on_grid(v, g.inputs) for v in x] for x in X[s:e]] for s, e in _blocks(len(X)))
+    parts = run(integer_block, (ints, form, g), rows) or []
+    values = [[Q(b) / Q(2) ** G for b, G in zip(p[0], g.layers)] for p in parts]  # grid units to values
+    return (_combined([(v, o) for v, (_, o) in zip(values, parts)], g, ints, reason), iter(p[1] for p in parts),
+            "integer" if form is None else "prefix")
 
 
-def _verdict(bounds: list[Any], g: span.Grids, ints: list[Any], reason: str) -> span.Arithmetic:
+def _combined(parts: list[tuple[list[Any], Outputs]], g: span.Grids, ints: list[Any], reason: str) -> span.Arithmetic:
+    """The verdict from the blocks' bounds (each a value, not grid units): the largest per layer."""
+    bounds = [max(p[0][k] for p in parts) if parts else 0 for k in range(len(g.layers))]
     spans = [span.span_of(b, G) for b, G in zip(bounds, g.layers)]
     return span.verdict(spans, g, ints, reason)
 
@@ -75,24 +83,45 @@ def _blocks(n: int) -> list[tuple[int, int]]:
     return [(s, min(s + BLOCK, n)) for s in range(0, n, BLOCK)]
 
 
-def _float_run(net: Network, X: Sequence[Sequence[Any]], g: span.Grids,
-               progress: Callable[[int, int], None] | None) -> tuple[list[Any], list[Outputs]] | None:
-    layers = [(_floats(layer.weights), _floats([layer.bias])[0], layer.activation == "relu") for layer in net.layers]
-    bounds: list[Any] = [0.0] * len(layers)
-    out = []
-    for start, end in _blocks(len(X)):
-        A = _floats(X[start:end])
-        for k, (W, b, relu) in enumerate(layers):
-            step = span.float_layer(A, W, b, g.layers[k], relu)
-            if step is None:
+class _Runner:
+    """Runs a block function over blocks in order, here or as tasks on a dask cluster."""
+
+    def __init__(self, client: Any, progress: Callable[[int, int], None] | None, total: int) -> None:
+        self.client, self.progress, self.total = client, progress, total
+
+    def __call__(self, fn: Callable[..., Any], shared: Any, items: Iterator[Any],
+                 stop_on_none: bool = False) -> list[Any] | None:
+        """``[fn(shared, item) for item in items]``; None as soon as one result is None when
+        ``stop_on_none``. Progress counts points (each result's outputs)."""
+        if self.client is None:
+            results = (fn(shared, item) for item in items)
+        else:
+            sent = self.client.scatter(shared, broadcast=True)
+            results = (f.result() for f in [self.client.submit(fn, sent, item, pure=False) for item in items])
+        out, done = [], 0
+        for result in results:
+            if result is None and stop_on_none:
                 return None
-            A, worst = step
-            bounds[k] = max(bounds[k], worst)
-        scaled = np.ldexp(A, g.layers[-1])  # integers below 2^53: exact
-        out.append(Outputs(scaled.astype(np.int64).tolist(), g.layers[-1]))
-        if progress:
-            progress(end, len(X))
-    return bounds, out
+            out.append(result)
+            done += len(result[1].values)
+            if self.progress:
+                self.progress(done, self.total)
+        return out
+
+
+def float_block(shared: Any, A: np.ndarray) -> tuple[list[float], Outputs] | None:
+    """One block of float64 inputs through the network in float64: the layers' bounds and the
+    exact outputs, or None when some layer's bound is not certified on the block."""
+    layers, g = shared
+    bounds = []
+    for k, (W, b, relu) in enumerate(layers):
+        step = span.float_layer(A, W, b, g.layers[k], relu)
+        if step is None:
+            return None
+        A, worst = step
+        bounds.append(worst)
+    scaled = np.ldexp(A, g.layers[-1])  # integers below 2^53: exact
+    return bounds, Outputs(scaled.astype(np.int64).tolist(), g.layers[-1])
 
 
 def _floats(rows: Sequence[Sequence[Any]]) -> np.ndarray:
@@ -100,26 +129,29 @@ def _floats(rows: Sequence[Sequence[Any]]) -> np.ndarray:
     return np.array([[int(v.numerator) / int(v.denominator) for v in row] for row in rows], dtype=np.float64)
 
 
-def _integer_run(ints: list[tuple[list[list[int]], list[int]]], X: Sequence[Sequence[Any]], g: span.Grids,
-                 progress: Callable[[int, int], None] | None, form: PrefixForm | None
-                 ) -> tuple[list[Any], list[Outputs]]:
-    bounds: list[Any] = [0] * len(ints)
-    prepared = [_Layer(W, b) for W, b in ints]
-    out = []
-    for start, end in _blocks(len(X)):
-        A: Any = [[_on_grid(v, g.inputs) for v in x] for x in X[start:end]]
-        first = 0
-        if form is not None:  # layers 1 and 2 at once, by prefix sums
-            A, worst1, worst2, _ = second_layer(form, A, relu=len(prepared) > 2)
-            bounds[0], bounds[1] = max(bounds[0], worst1), max(bounds[1], worst2)
-            first = 2
-        for k in range(first, len(prepared)):
-            A, worst = prepared[k].apply(A, relu=k < len(prepared) - 1)
-            bounds[k] = max(bounds[k], worst)
-        out.append(Outputs(A.tolist() if isinstance(A, np.ndarray) else A, g.layers[-1]))
-        if progress:
-            progress(end, len(X))
-    return [Q(b) / Q(2) ** G for b, G in zip(bounds, g.layers)], out  # from grid units to values
+def integer_block(shared: Any, A: Any) -> tuple[list[int], Outputs]:
+    """One block of integer inputs (on the input grid) through the int64 form: each layer's
+    largest bound in grid units, and the exact outputs."""
+    ints, form, g = shared
+    prepared = _prepared(ints)
+    bounds = [0] * len(ints)
+    first = 0
+    if form is not None:  # layers 1 and 2 at once, by prefix sums
+        A, bounds[0], bounds[1], _ = second_layer(form, A, relu=len(prepared) > 2)
+        first = 2
+    for k in range(first, len(prepared)):
+        A, bounds[k] = prepared[k].apply(A, relu=k < len(prepared) - 1)
+    return bounds, Outputs(A.tolist() if isinstance(A, np.ndarray) else A, g.layers[-1])
+
+
+_PREPARED: list[Any] = [None, None]  # (the int64 form, its layers): held, so never mistaken for another
+
+
+def _prepared(ints: list[tuple[list[list[int]], list[int]]]) -> list[Any]:
+    """The layers as ``_Layer`` objects, made once per form in each process."""
+    if _PREPARED[0] is not ints:
+        _PREPARED[:] = [ints, [_Layer(W, b) for W, b in ints]]
+    return _PREPARED[1]
 
 
 def _on_grid(v: Any, e: int) -> int:

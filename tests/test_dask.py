@@ -1,0 +1,65 @@
+"""Verification as tasks on a real dask.distributed cluster (a LocalCluster with two worker
+processes): the certificate is the same as a local run's, on every path."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from exactnet_cli.main import app
+from oracle import moved
+from typer.testing import CliRunner
+
+import exactnet
+from exactnet.construct.build import build_two_layer
+from exactnet.rational import Q
+from exactnet.synthetic import integer_data
+from exactnet.verify import verify
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    c = distributed.Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+def _same(a, b) -> None:
+    assert (a.exact, a.max_error, a.failed, a.failures, a.arithmetic, a.engine, a.points) == \
+           (b.exact, b.max_error, b.failed, b.failures, b.arithmetic, b.engine, b.points)
+
+
+@pytest.mark.parametrize("engine", ["float64", "prefix", "integer"])
+def test_dyadic_paths_give_the_local_certificate(client, engine, monkeypatch):
+    monkeypatch.setattr(importlib.import_module("exactnet.verify_dyadic"), "BLOCK", 64)  # several tasks
+    data = integer_data(300, 4, 1)
+    net = exactnet.build(data, exact_in="float64")
+    for n in (net, moved(net, 2, 0, 0, Q(1, 2**100))):
+        _same(verify(n, data, engine=engine), verify(n, data, engine=engine, client=client))
+
+
+def test_the_general_path_gives_the_local_certificate(client, monkeypatch):
+    monkeypatch.setattr(importlib.import_module("exactnet.verify"), "BLOCK", 20)
+    data = integer_data(100, 3, 2)
+    net = build_two_layer(data, 10, 10)
+    for n in (net, moved(net, 1, 0, 0, Q(1, 2**100))):
+        _same(verify(n, data), verify(n, data, client=client))
+
+
+def test_cli_verify_with_a_scheduler_address(client, tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("1,2,3\n4,5,6\n7,8,9\n10,11,12\n")
+    runner = CliRunner()
+    built = runner.invoke(app, ["build", str(data), "--exact-in", "float64", "-o", str(tmp_path / "n.json")])
+    assert built.exit_code == 0
+    address = client.scheduler.address
+    result = runner.invoke(app, ["verify", str(tmp_path / "n.json"), str(data), "--scheduler", address, "-q"])
+    assert result.exit_code == 0, result.output
+    assert f"blocks as tasks on {address}" in result.output and "exact in float64" in result.output
+    unreachable = runner.invoke(app, ["verify", str(tmp_path / "n.json"), str(data), "--scheduler",
+                                      "tcp://127.0.0.1:9", "-q"])
+    assert unreachable.exit_code == 2 and "cannot connect" in unreachable.output
