@@ -321,7 +321,7 @@ def _run(plan: _Plan, X: Sequence[Sequence[Any]], Y: list[tuple[tuple[int, int],
     results = []
     done = 0
     if client is not None:
-        sent = client.scatter(state, broadcast=True)
+        [sent] = client.scatter([state], broadcast=True)  # a list: one future, keyed by content
         for b, future in zip(blocks, [client.submit(_block, b, sent, pure=False) for b in blocks]):
             results.append(future.result())
             if progress:

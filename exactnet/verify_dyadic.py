@@ -96,7 +96,7 @@ class _Runner:
         if self.client is None:
             results = (fn(shared, item) for item in items)
         else:
-            sent = self.client.scatter(shared, broadcast=True)
+            [sent] = self.client.scatter([shared], broadcast=True)  # a list: one future, keyed by content
             results = (f.result() for f in [self.client.submit(fn, sent, item, pure=False) for item in items])
         out, done = [], 0
         for result in results:
