@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from exactnet.dataset import read
@@ -263,6 +263,10 @@ NEAR_NPZ = st.one_of(
 
 
 @settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(suffix=".json", content=b"[" * 100_000 + b"]" * 100_000)
+@example(suffix=".json", content=b'{"X": [[' + b"7" * 5000 + b'], [2]], "Y": [1, 2]}')
+@example(suffix=".npz", content=_npz_bytes({"X": np.array([[1, 2], [3, 4]], dtype=object), "Y": np.arange(2)}))
+@example(suffix=".csv", content=b"1e5000,2,3\n4,5,6\n")
 @given(suffix=st.sampled_from([".csv", ".json", ".npz", ".npy"]),
        content=st.one_of(st.binary(max_size=200), NEAR_CSV.map(str.encode), NEAR_JSON.map(str.encode), NEAR_NPZ))
 def test_every_reader_gives_data_or_its_own_error(tmp_path, suffix, content):
