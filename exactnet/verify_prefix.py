@@ -177,10 +177,22 @@ def _fit(t: np.ndarray, tmax: int) -> np.ndarray:
 
 
 def _safe_mul_add(z: np.ndarray, A: np.ndarray, t: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """``z + A * t + B`` exactly: in int64 when a float estimate stays below 2^62, else with
+    """``z + A * t + B`` exactly: in int64 when float estimates of every operand and of the
+    result stay below 2^61 (a huge t times a zero A must not reach int64 either), else with
     Python integers."""
-    est = np.abs(z.astype(np.float64)) + np.abs(A.astype(np.float64)) * np.abs(t.astype(np.float64)) + \
-        np.abs(B.astype(np.float64))
-    if est.size == 0 or float(est.max()) < 2.0**61:
-        return z.astype(np.int64) + A.astype(np.int64) * t.astype(np.int64) + B.astype(np.int64)
+    mags = [_magnitude(a) for a in (z, A, t, B)]
+    if max(mags) < 2.0**61:
+        est = np.abs(z.astype(np.float64)) + np.abs(A.astype(np.float64)) * np.abs(t.astype(np.float64)) + \
+            np.abs(B.astype(np.float64))
+        if est.size == 0 or float(est.max()) < 2.0**61:
+            return z.astype(np.int64) + A.astype(np.int64) * t.astype(np.int64) + B.astype(np.int64)
     return z.astype(object) + A.astype(object) * t.astype(object) + B.astype(object)
+
+
+def _magnitude(a: np.ndarray) -> float:
+    """The largest |entry| as a float (inf when beyond float range), 0 for an empty array."""
+    if a.size == 0:
+        return 0.0
+    if a.dtype != object:
+        return float(np.abs(a).max())
+    return float(max(abs(int(v)) for v in a.ravel()))

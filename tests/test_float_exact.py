@@ -362,3 +362,16 @@ def test_spans_and_errors_are_carried_across_blocks(float_exact_case, engine, mo
         assert (a.engine, a.arithmetic, a.max_error, a.failed, a.failures) == \
                (b.engine, b.arithmetic, b.max_error, b.failed, b.failures)
     assert small[0].engine == engine and small[0].arithmetic.binary64
+
+
+@pytest.mark.parametrize("engine", ["prefix", "integer", "flint"])
+def test_huge_inputs_times_zero_slopes_stay_exact(engine):
+    """Found by the path-agreement property test: t beyond int64 times an all-zero slope table
+    passed the bound check and overflowed when cast to int64."""
+    net = Network((Layer(((Q(1),),), (Q(0),), "relu"), Layer(((Q(0),),), (Q(1),), "relu"),
+                   Layer(((Q(1),),), (Q(0),), "linear")))
+    data = Dataset.from_rows([[2**70], [3], [-(2**90)]], [1, 1, 1])
+    cert = verify(net, data, engine=engine)
+    assert cert.exact and list(cert.arithmetic.spans) == oracle_spans(net, data.X)
+    wide = Network((Layer(((Q(2**70 + 1),),), (Q(0),), "relu"), Layer(((Q(1),),), (Q(0),), "linear")))
+    assert verify(wide, Dataset.from_rows([[0], [1]], [0, 2**70 + 1]), engine=engine).exact  # huge A, t = 0
