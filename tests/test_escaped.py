@@ -17,6 +17,7 @@ import exactnet
 from exactnet.analysis.expr import ExprError, parse
 from exactnet.capacity import parameter_count, smallest_two_layer, two_layer_capacity
 from exactnet.construct.build import build_two_layer
+from exactnet.construct.dyadic import build_dyadic
 from exactnet.dataset import Dataset
 from exactnet.errors import NetworkFileError
 from exactnet.export.measure import ErrorStats, ExportReport
@@ -188,3 +189,24 @@ def test_the_verifiers_trusted_base_is_what_its_docstring_names():
     assert seen - {"verify"} == {"dataset", "errors", "network", "rational", "span", "verify_dyadic", "verify_prefix"}
     for name in seen - {"verify"}:
         assert f"``{name}``" in module.__doc__
+
+
+@pytest.fixture(scope="module")
+def dyadic():
+    data = integer_data(25, 3, 1)
+    return build_dyadic(data, 10, 6).network, data
+
+
+@pytest.mark.parametrize("layer", [0, 1, 2])
+@pytest.mark.parametrize("engine", ["prefix", "integer"])
+def test_one_weight_moved_by_2_to_the_minus_100_is_caught_by_the_dyadic_paths(dyadic, layer, engine):
+    net, data = dyadic
+    assert verify(net, data, engine=engine).exact
+    i, j = next((i, j) for i, row in enumerate(net.layers[layer].weights) for j, w in enumerate(row) if w)
+    bad = moved(net, layer, i, j, Q(1, 2**100))
+    cert = verify(bad, data, engine=engine)
+    want = [[Fraction(int(v.numerator), int(v.denominator)) for v in y] for y in data.Y]
+    wrong = sum(1 for x, y in zip(data.X, want) if forward(bad, x) != y)
+    assert cert.engine in ("prefix", "integer")  # the dyadic comparison ran, not the general one
+    assert not cert.exact and cert.failed == wrong > 0
+    assert 0 < cert.max_error < Fraction(1, 2**60)
