@@ -210,3 +210,18 @@ def test_one_weight_moved_by_2_to_the_minus_100_is_caught_by_the_dyadic_paths(dy
     assert cert.engine in ("prefix", "integer")  # the dyadic comparison ran, not the general one
     assert not cert.exact and cert.failed == wrong > 0
     assert 0 < cert.max_error < Fraction(1, 2**60)
+
+
+def test_the_certificate_json_carries_every_field_of_a_failed_verification(theorem3):
+    net, data = theorem3
+    bad = moved(net, 2, 0, 0, Q(1, 2**100))
+    cert = verify(bad, data, engine="python")
+    doc = cert.to_json()
+    assert set(doc) == {"arithmetic", "exact", "points", "outputs", "max_error", "failed_points",
+                        "network_sha256", "data_sha256", "engine"}
+    assert doc["exact"] is False and doc["points"] == data.n == 36 and doc["outputs"] == data.outputs == 1
+    assert doc["failed_points"] == cert.failed > 0 and doc["engine"] == "python"
+    assert Fraction(doc["max_error"]) == cert.max_error > 0
+    assert doc["network_sha256"] == cert.network_sha256 and len(doc["network_sha256"]) == 64
+    assert doc["data_sha256"] == cert.data_sha256 and len(doc["data_sha256"]) == 64
+    assert doc["arithmetic"] == cert.arithmetic.to_json()
