@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from exactnet.network import Network
-from exactnet.rational import to_text
+from exactnet.rational import Q, to_text
 
 FLOAT64_SPAN = 53
 INT64_SPAN = 63
@@ -191,11 +191,11 @@ def integer_layers(net: Network, g: Grids) -> list[tuple[list[list[int]], list[i
     out = []
     for k, layer in enumerate(net.layers):
         e, G = g.weight_scale(k), g.layers[k]
-        out.append(([[_scaled(w, e) for w in row] for row in layer.weights], [_scaled(b, G) for b in layer.bias]))
+        out.append(([[scaled(w, e) for w in row] for row in layer.weights], [scaled(b, G) for b in layer.bias]))
     return out
 
 
-def _scaled(q: Any, e: int) -> int:
+def scaled(q: Any, e: int) -> int:
     """The integer ``q * 2^e``; raises ``ValueError`` when ``q`` is not on the grid ``2^-e``."""
     n, d = int(q.numerator), int(q.denominator)
     num, den = (n << e, d) if e >= 0 else (n, d << -e)
@@ -232,9 +232,7 @@ def float_layer(A: np.ndarray, W: np.ndarray, b: np.ndarray, G: int, relu: bool)
 
 def span_of(bound: Any, G: int) -> int:
     """The span of a layer whose bound is ``bound`` (exact: int, float or rational) on grid ``G``."""
-    from exactnet.rational import Q
-
-    scaled = Q(bound) * (Q(2) ** G)
-    if scaled.denominator != 1:
-        raise ValueError(f"bound {to_text(scaled)} is not an integer in units of 2^-{G}")
-    return int(scaled.numerator).bit_length()
+    units = Q(bound) * (Q(2) ** G)
+    if units.denominator != 1:
+        raise ValueError(f"bound {to_text(units)} is not an integer in units of 2^-{G}")
+    return int(units.numerator).bit_length()

@@ -65,7 +65,7 @@ def evaluate(net: Network, X: Sequence[Sequence[Any]], g: span.Grids, *, use_flo
         if parts is not None:
             return _combined(parts, g, ints, reason), iter(p[1] for p in parts), "float64"
     form = prefix_form(ints) if use_prefix else None
-    rows = ([[_on_grid(v, g.inputs) for v in x] for x in X[s:e]] for s, e in _blocks(len(X)))
+    rows = ([[span.scaled(v, g.inputs) for v in x] for x in X[s:e]] for s, e in _blocks(len(X)))
     parts = run(integer_block, (ints, form, g), rows) or []
     values = [[Q(b) / Q(2) ** G for b, G in zip(p[0], g.layers)] for p in parts]  # grid units to values
     return (_combined([(v, o) for v, (_, o) in zip(values, parts)], g, ints, reason), iter(p[1] for p in parts),
@@ -152,11 +152,6 @@ def _prepared(ints: list[tuple[list[list[int]], list[int]]]) -> list[Any]:
     if _PREPARED[0] is not ints:
         _PREPARED[:] = [ints, [_Layer(W, b) for W, b in ints]]
     return _PREPARED[1]
-
-
-def _on_grid(v: Any, e: int) -> int:
-    n, d = int(v.numerator), int(v.denominator)
-    return (n << e) // d if e >= 0 else n // (d << -e)
 
 
 class _Layer:

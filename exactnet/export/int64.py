@@ -20,6 +20,7 @@ from exactnet import span
 from exactnet.dataset import Dataset
 from exactnet.export.dtypes import ExportError
 from exactnet.network import Network
+from exactnet.rational import Q
 from exactnet.verify_dyadic import evaluate
 
 NAME = "int64"
@@ -50,9 +51,7 @@ def build(net: Network, data: Dataset) -> Int64Network:
 
 def scaled_inputs(net: Int64Network, X: Sequence[Sequence[Any]]) -> np.ndarray:
     """The inputs as int64 ``x * 2^G_0`` (exact: the certificate covers them)."""
-    e = net.grids[0]
-    rows = [[(int(v.numerator) << e) // int(v.denominator) if e >= 0 else int(v.numerator) >> -e for v in x] for x in X]
-    return np.array(rows, dtype=np.int64)
+    return np.array([[span.scaled(v, net.grids[0]) for v in x] for x in X], dtype=np.int64)
 
 
 def forward(net: Int64Network, Xi: np.ndarray) -> np.ndarray:
@@ -67,8 +66,6 @@ def forward(net: Int64Network, Xi: np.ndarray) -> np.ndarray:
 
 def outputs(net: Int64Network, data: Dataset) -> list[list[Any]]:
     """The exact outputs of the int64 evaluation on ``data``, as rationals."""
-    from exactnet.rational import Q
-
     unit = Q(2) ** net.grids[-1]
     return [[Q(int(v)) / unit for v in row] for row in forward(net, scaled_inputs(net, data.X))]
 
