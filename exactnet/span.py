@@ -76,6 +76,11 @@ class Arithmetic:
     int64: bool
     reason: str = ""
 
+    @classmethod
+    def not_dyadic(cls, reason: str) -> Arithmetic:
+        """The verdict for a network or data with a number that is not dyadic: neither."""
+        return cls((), None, False, False, reason)
+
     @property
     def span(self) -> int | None:
         """The largest span over the layers (None when not dyadic)."""

@@ -143,8 +143,7 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
         raise ValueError(f"network gives {net.output_dim} outputs but the data has {data.outputs} output columns")
     engine = _engine(engine)
     Y = [tuple((int(w.numerator), int(w.denominator)) for w in y) for y in data.Y]
-    g, why = span.grids(net, data.X)
-    arithmetic = span.Arithmetic((), None, False, False, why)
+    g, _ = span.grids(net, data.X)
     if g is not None and engine in ("float64", "prefix", "integer"):
         arithmetic, outputs, engine = verify_dyadic.evaluate(net, data.X, g, use_float=engine == "float64",
                                                              use_prefix=engine != "integer", progress=progress,
@@ -152,8 +151,7 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
         parts = _compare(outputs, Y, keep)
     else:
         engine = _general(engine)
-        if g is not None:
-            arithmetic = verify_dyadic.evaluate(net, data.X, g, client=client)[0]
+        arithmetic = verify_dyadic.certificate(net, data.X, client)
         parts = _run(_Plan(net, engine), data.X, Y, keep, progress, jobs, client)
     failures: list[Failure] = []
     failed, worst = 0, Fraction(0)

@@ -72,6 +72,13 @@ def evaluate(net: Network, X: Sequence[Sequence[Any]], g: span.Grids, *, use_flo
             "integer" if form is None else "prefix")
 
 
+def certificate(net: Network, X: Sequence[Sequence[Any]], client: Any = None) -> span.Arithmetic:
+    """Where ``net`` is exact on inputs ``X`` besides the rationals (``evaluate``'s certificate),
+    or the not-dyadic verdict naming the first number that is not."""
+    g, why = span.grids(net, X)
+    return span.Arithmetic.not_dyadic(why) if g is None else evaluate(net, X, g, client=client)[0]
+
+
 def _combined(parts: list[tuple[list[Any], Outputs]], g: span.Grids, ints: list[Any], reason: str) -> span.Arithmetic:
     """The verdict from the blocks' bounds (each a value, not grid units): the largest per layer."""
     bounds = [max(p[0][k] for p in parts) if parts else 0 for k in range(len(g.layers))]

@@ -78,7 +78,7 @@ def span_bound(parts: DyadicParts, data: Dataset) -> span.Arithmetic:
     net = parts.network
     g, why = span.grids(net, data.X)
     if g is None:
-        return span.Arithmetic((), None, False, False, why)
+        return span.Arithmetic.not_dyadic(why)
     L1, L2, L3 = net.layers
     w = L1.weights[0]
     reach = max(sum(abs(a) * abs(x) for a, x in zip(w, xs)) for xs in data.X)

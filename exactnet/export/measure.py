@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from exactnet import span, verify_dyadic
+from exactnet import verify_dyadic
 from exactnet.dataset import Dataset
 from exactnet.export import int64
 from exactnet.export.bound import float_bound
@@ -221,8 +221,7 @@ def _weight_notes(net: Network, rounded: RoundedNetwork, data: Dataset | None) -
              f"weights rounded to {name}: {changed:,} of {total:,} weights and biases changed"]
     proven = False
     if name == "float64" and data is not None:
-        g, why = span.grids(net, data.X)
-        found = span.Arithmetic((), None, False, False, why) if g is None else verify_dyadic.evaluate(net, data.X, g)[0]
+        found = verify_dyadic.certificate(net, data.X)
         notes.append(f"binary64 certificate on the data (float64 evaluation exact in any order): "
                      f"{found.summary('binary64')}")
         proven = found.binary64 and not changed
