@@ -180,15 +180,13 @@ def measure(net: Network, dtype: DType, data: Dataset | None = None, *,
 
     Returns the report and the rounded network. Raises ``ExportError`` for a fixed format that
     cannot hold a weight, ``ValueError`` when the data's shape does not fit the network."""
-    pre = None
     if data is not None and (data.dim != net.input_dim or data.outputs != net.output_dim):
         raise ExportError(f"the network maps {net.input_dim} -> {net.output_dim} values but the data has"
                           f" {data.dim} inputs and {data.outputs} outputs")
     if isinstance(dtype, ExactInt64):
         return _measure_int64(net, data)
-    if data is not None:
-        pre = preactivations(net, data.X)
     if isinstance(dtype, (FixedType, AutoFixed)):
+        pre = preactivations(net, data.X) if data is not None and isinstance(dtype, AutoFixed) else None
         fx = resolve_fixed(net, dtype, pre, data)
         rounded = round_network(net, fx)
         if data is None:
@@ -198,7 +196,7 @@ def measure(net: Network, dtype: DType, data: Dataset | None = None, *,
     notes, proven = _weight_notes(net, rounded, data)
     if data is None:
         return ExportReport(dtype.name, 0, net.output_dim, rounded.overflowed, notes=notes), rounded
-    report = _measure_float(net, rounded, dtype, data, pre, with_bound and not proven)
+    report = _measure_float(net, rounded, dtype, data, with_bound and not proven)
     if proven:  # unrounded weights and the binary64 certificate: the error is 0, no estimate needed
         report = dataclasses.replace(report, bound=(Q(0),) * data.outputs)
     return dataclasses.replace(report, notes=report.notes + notes), rounded
@@ -251,7 +249,7 @@ def _rounding_stats(rounded: RoundedNetwork, data: Dataset, labels: list[Any] | 
 
 
 def _measure_float(net: Network, rounded: RoundedNetwork, ft: FloatType, data: Dataset,
-                   pre: Any, with_bound: bool) -> ExportReport:
+                   with_bound: bool) -> ExportReport:
     labels = classes(net)
     X = to_numpy([[round_float(v, ft) for v in x] for x in data.X], ft)
     out, overflows = float_forward(rounded.arrays, X, rounded.activations)
@@ -259,7 +257,7 @@ def _measure_float(net: Network, rounded: RoundedNetwork, ft: FloatType, data: D
     arithmetic = error_stats(f"numpy {ft.name}", got, data.Y, labels)
     bound = None
     if with_bound:
-        b = float_bound(net, ft, data.X, pre)
+        b = float_bound(net, ft, data.X, preactivations(net, data.X))
         bound = tuple(max(b[:, j]) for j in range(b.shape[1]))
     return ExportReport(ft.name, data.n, data.outputs, rounded.overflowed,
                         overflows=overflows + int(np.count_nonzero(~np.isfinite(X.astype(np.float64)))),
