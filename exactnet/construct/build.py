@@ -153,7 +153,8 @@ def provenance(data: Dataset, proj: Projection, a1: int | None, a2: int | None, 
         "points": data.n,
         "seed": seed,
         "data_sha256": data.digest(),
-        "projection": {"method": proj.method, "bits": proj.bits, "row": [str(w) for w in proj.w]},
+        "projection": {"method": proj.method, "bits": proj.bits, "range_bits": proj.range.bit_length(),
+                       "row": [str(w) for w in proj.w]},
         "build_seconds": round(time.perf_counter() - start, 6),
     }
 

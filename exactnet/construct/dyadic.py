@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from exactnet.construct.build import provenance
 from exactnet.construct.projection import Projection, project
 from exactnet.dataset import Dataset
 from exactnet.errors import CapacityError
@@ -58,6 +59,11 @@ class Piecewise:
 
     values: tuple[Any, ...]
     slopes: tuple[Any, ...]
+
+    @classmethod
+    def zero(cls, breaks: Sequence[Any]) -> Piecewise:
+        """The function 0 (a neuron that is off everywhere)."""
+        return cls(tuple(Q(0) for _ in breaks), tuple(Q(0) for _ in range(len(breaks) + 1)))
 
     def at(self, breaks: Sequence[Any], t: Any) -> Any:
         """The value at ``t >= breaks[0]``."""
@@ -225,7 +231,7 @@ def build_dyadic(data: Dataset, a1: int, a2: int, seed: int = 0, proj: Projectio
         if bounds:
             group, d0[k] = group_functions(t, [y[k] for y in ys], bounds, breaks, q)
         else:
-            group = [Piecewise(tuple(Q(0) for _ in breaks), tuple(Q(0) for _ in range(len(breaks) + 1)))] * q
+            group = [Piecewise.zero(breaks)] * q
         functions += group
         for row in range(m):
             v_rows[row] += [Q(1 if j % 2 == 0 else -1) if row == k else Q(0) for j in range(q)]
@@ -237,7 +243,7 @@ def build_dyadic(data: Dataset, a1: int, a2: int, seed: int = 0, proj: Projectio
     for z in cross:  # constant K - z up to the last break, slope 1 after it
         functions.append(Piecewise(tuple(K - z for _ in breaks), tuple(Q(0) for _ in breaks) + (Q(1),)))
     for _ in range(r - len(cross)):
-        functions.append(Piecewise(tuple(Q(0) for _ in breaks), tuple(Q(0) for _ in range(len(breaks) + 1))))
+        functions.append(Piecewise.zero(breaks))
     for row in v_rows:
         row += [Q(0)] * r
     _solve_leftovers(v_rows, d0, functions, breaks, m * q, cross, [t[i] for i in extra], [ys[i] for i in extra])
@@ -253,15 +259,10 @@ def build_dyadic(data: Dataset, a1: int, a2: int, seed: int = 0, proj: Projectio
                    Layer(tuple(tuple(r_) for r_ in v_rows), tuple(d0), "linear")))
     net = net.with_meta(
         construction="dyadic",
-        widths=[a1, a2],
-        points=n,
         segments=len(bounds),
         pivot=units.pivot is not None,
         **({"outputs": m, "extra_points": len(extra)} if m > 1 else {}),
-        seed=seed,
-        data_sha256=data.digest(),
-        projection={"method": proj.method, "bits": proj.bits, "range": proj.range, "row": [str(x) for x in proj.w]},
-        build_seconds=round(time.perf_counter() - start, 6),
+        **provenance(data, proj, a1, a2, seed, start),
     )
     return DyadicParts(net, units, tuple(functions), tuple(t), proj)
 
