@@ -180,19 +180,9 @@ def _compare(outputs: Any, Y: list[tuple[tuple[int, int], ...]], keep: int) -> l
     for block in outputs:
         unit = 1 << block.scale if block.scale >= 0 else 1
         down = 1 << -block.scale if block.scale < 0 else 1
-        failed, worst, failures = 0, Fraction(0), []
-        for k, got in enumerate(block.values):
-            want = Y[start + k]
-            if all(v * down * q == p * unit for v, (p, q) in zip(got, want)):
-                continue
-            failed += 1
-            exact = tuple(Fraction(v * down, unit) for v in got)
-            expected = tuple(Fraction(p, q) for p, q in want)
-            diff = tuple(a - b for a, b in zip(exact, expected))
-            worst = max(worst, *(abs(x) for x in diff))
-            if len(failures) < keep:
-                failures.append(Failure(start + k, expected, exact, diff))
-        parts.append((failed, worst, failures))
+        parts.append(_tally(((start + k, tuple(Fraction(v * down, unit) for v in got), Y[start + k])
+                             for k, got in enumerate(block.values)
+                             if not all(v * down * q == p * unit for v, (p, q) in zip(got, Y[start + k]))), keep))
         start += len(block.values)
     return parts
 
@@ -359,17 +349,23 @@ def _block(bounds: tuple[int, int], state: dict[str, Any] | None = None) -> Any:
     outs = _forward(plan, A, r)  # per output o: (V_o, L_o) with value V_o[k] / (r[k] * L_o)
     if Y is None:
         return [tuple(_fraction(V[k], r[k] * L) for V, L in outs) for k in range(len(rows))]
+    return _tally(((start + k, tuple(_fraction(V[k], r[k] * L) for V, L in outs), want)
+                   for k, want in enumerate(Y[start:end])
+                   if not all(V[k] * q == p * r[k] * L for (V, L), (p, q) in zip(outs, want))), keep)
+
+
+def _tally(mismatches: Any, keep: int) -> tuple[int, Fraction, list[Failure]]:
+    """``(failed, worst, failures)`` from the points whose outputs differ, each given as
+    ``(index, got, want)`` with ``want`` as (numerator, denominator) pairs; the first ``keep``
+    are listed."""
     failed, worst, failures = 0, Fraction(0), []
-    for k, want in enumerate(Y[start:end]):
-        if all(V[k] * q == p * r[k] * L for (V, L), (p, q) in zip(outs, want)):
-            continue
+    for index, got, want in mismatches:
         failed += 1
-        got = tuple(_fraction(V[k], r[k] * L) for V, L in outs)
         expected = tuple(Fraction(p, q) for p, q in want)
         diff = tuple(g - e for g, e in zip(got, expected))
         worst = max(worst, *(abs(x) for x in diff))
         if len(failures) < keep:
-            failures.append(Failure(start + k, expected, got, diff))
+            failures.append(Failure(index, expected, got, diff))
     return failed, worst, failures
 
 

@@ -14,7 +14,7 @@ Three paths compute the same integers, the outputs in units of ``2^-G_L``:
   (the estimate's relative error is far below 2, so no partial sum can overflow); otherwise in
   FLINT's exact integer matrices.
 
-Both record each layer's bound, so the spans and the binary64 / int64 verdicts come out of the
+Each records every layer's bound, so the spans and the binary64 / int64 verdicts come out of the
 same pass. This module imports nothing from ``exactnet.construct``.
 """
 
@@ -30,10 +30,9 @@ import numpy as np
 from exactnet import span
 from exactnet.network import Network
 from exactnet.rational import Q
-from exactnet.verify_prefix import prefix_form, second_layer
+from exactnet.verify_prefix import SAFE, prefix_form, second_layer
 
 BLOCK = 4096  # points per block (a block's activations live together)
-SAFE_INT64 = float(2**62)
 
 
 @dataclass(frozen=True)
@@ -170,7 +169,7 @@ class _Layer:
         self.bf = np.array(b, dtype=np.float64)
         self._i64: tuple[np.ndarray, np.ndarray] | None = None
         self._flint: tuple[Any, Any] | None = None
-        self.fits64 = all(abs(v) < 1 << 62 for row in W for v in row) and all(abs(v) < 1 << 62 for v in b)
+        self.fits64 = all(abs(v) < SAFE for row in W for v in row) and all(abs(v) < SAFE for v in b)
 
     def apply(self, A: Any, relu: bool) -> tuple[Any, int]:
         """The layer on the integer activations ``A`` (rows: points): its output and the
@@ -180,7 +179,7 @@ class _Layer:
         if self.fits64 and (isinstance(A, np.ndarray) or _small(A)):
             Ai = np.asarray(A, dtype=np.int64)
             estimate = np.abs(Ai.astype(np.float64)) @ np.abs(self.Wf).T + np.abs(self.bf)
-            if estimate.size == 0 or float(estimate.max()) < SAFE_INT64:
+            if estimate.size == 0 or float(estimate.max()) < SAFE:
                 W, b = self.int64()
                 Z = Ai @ W.T + b
                 bound = np.abs(Ai) @ np.abs(W).T + np.abs(b)
@@ -212,4 +211,4 @@ class _Layer:
 
 
 def _small(A: list[list[int]]) -> bool:
-    return all(abs(v) < 1 << 62 for row in A for v in row)
+    return all(abs(v) < SAFE for row in A for v in row)

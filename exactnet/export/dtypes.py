@@ -137,7 +137,6 @@ FLOATS = {
 AUTO_WIDTHS = (8, 16, 32, 64)
 
 
-
 def parse_dtype(text: str) -> DType:
     """The type named by ``text``; raises ``ExportError`` listing what is accepted."""
     s = text.strip().lower()
