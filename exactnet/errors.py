@@ -19,3 +19,8 @@ class OutputPathError(ExactnetError):
 
 class CapacityError(ExactnetError):
     """Widths too small for the number of points."""
+
+
+class ArgumentError(ExactnetError):
+    """An argument outside its domain (a box of the wrong size, a radius <= 0), or a network
+    outside the shape an analysis handles."""
