@@ -10,8 +10,11 @@ from .demo import demo
 from .export import export
 from .inspect import inspect
 from .noise import noise
+from .output_range import range_
 from .plan import plan
+from .score import score
 from .verify import verify
+from .vnnlib import vnnlib
 
 app = typer.Typer(
     name="exactnet",
@@ -28,6 +31,9 @@ app.command()(export)
 app.command()(plan)
 app.command()(noise)
 app.command()(approx)
+app.command(name="range")(range_)
+app.command()(vnnlib)
+app.command()(score)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -23,6 +23,7 @@ from exactnet.export import ExportError, ExportReport, PrecisionReport, export_n
 from exactnet.labels import Labelled, read_labelled
 from exactnet.labels import encode as encode_labels
 from exactnet.network import Layer, Network
+from exactnet.output_range import OutputRange, output_range
 from exactnet.rational import BACKEND, Q, to_rational
 from exactnet.verify import Certificate
 from exactnet.verify import verify as _verify
@@ -30,7 +31,8 @@ from exactnet.verify import verify as _verify
 __all__ = [
     "BACKEND", "CapacityError", "Certificate", "DataError", "Dataset", "ExactnetError", "ExportError", "ExportReport",
     "Labelled", "Layer", "PrecisionReport", "export_network", "min_precision",
-    "Network", "NetworkFileError", "Q", "as_dataset", "build", "build_one_layer", "encode_labels", "read_data",
+    "Network", "NetworkFileError", "OutputRange", "Q", "output_range",
+    "as_dataset", "build", "build_one_layer", "encode_labels", "read_data",
     "read_labelled", "smallest_two_layer", "to_rational", "verify",
 ]
 __version__ = "0.1.0"
