@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from exactnet.instances.score import CORRECT, UNKNOWN, WRONG
+from exactnet.instances.score import CORRECT, TOLERANCE, UNKNOWN, WRONG
 from exactnet.instances.score import score as run_score
 
 from .common import EXIT_CHECK_FAILED, out, table, user_errors
@@ -17,7 +17,7 @@ def score(
     benchmark: Path = typer.Argument(..., help="Benchmark folder written by exactnet vnnlib."),
     results: Path = typer.Argument(..., help="Folder of result files, one per instance: <name>.txt (or"
                                              " .counterexample, .result, no suffix) for vnnlib/<name>.vnnlib."),
-    tolerance: str = typer.Option("1e-6", "--tolerance", help="How far a sat counterexample's X may miss the box or"
+    tolerance: str = typer.Option(TOLERANCE, "--tolerance", help="How far a sat counterexample's X may miss the box or"
                                                               " the unsafe region and still count (0: exactly)."),
     show: int = typer.Option(20, "--show", help="How many correct-with-tolerance answers to list."),
 ) -> None:

@@ -5,8 +5,8 @@ properties per margin ``d`` > 0: ``Y_k >= max + d`` (unsat), ``Y_k >= max - d`` 
 ``Y_k <= min - d`` (unsat) and ``Y_k <= min + d`` (sat), with max and min the exact extremes over
 the box. One-hot classification: local robustness, "some other class scores at least the
 label's class" (``Y_j >= Y_c`` for some j != c), sat exactly when the smallest margin
-``y_c - y_j`` over the box is <= 0. Without radii, each point gets the pair of radii 2^(k-1)
-(unsat) and 2^k (sat) around its critical radius.
+``y_c - y_j`` over the box is <= 0. Without radii, each point gets a pair of radii around its
+critical radius: 2^(k-1) (unsat) and 2^k (sat; doubled while the sat margin is a tie at 0).
 
 Box bounds and thresholds are dyadic with at most ``GRID`` fractional bits, rounded away from
 the data point and from the extreme (so each answer keeps its verdict), which gives them short
@@ -150,17 +150,19 @@ def _robustness(net: Network, x: Sequence[Any], n: int, c: int, r: Any) -> Insta
 
 
 def _critical_pair(net: Network, x: Sequence[Any], c: int) -> list[Any]:
-    """Radii 2^(k-1) (unsat) and 2^k (sat) with k the smallest exponent in ``RADIUS_EXPONENTS``
-    whose box is sat (robustness is monotone in the radius: the boxes are nested); no radii when
-    the point is sat at the smallest or unsat at the largest."""
-    def sat(k: int) -> bool:
+    """Radii 2^(k-1) (unsat) and 2^j (sat with a positive margin), with k the smallest exponent in
+    ``RADIUS_EXPONENTS`` whose box is sat (robustness is monotone in the radius: the boxes are
+    nested) and j >= k the first whose margin is not a tie at 0, which a float verifier could
+    answer either way; no radii when the point is sat at the smallest or unsat at the largest."""
+    def margin(k: int) -> Any:
         prop = _robust_property(net, x, c, Q(2) ** k)
-        return answer(prop, output_range(net, prop.lower, prop.upper)).verdict == "sat"
+        return answer(prop, output_range(net, prop.lower, prop.upper)).margin
 
     lo, hi = RADIUS_EXPONENTS[0], RADIUS_EXPONENTS[-1]
-    if sat(lo) or not sat(hi):
+    if margin(lo) >= 0 or margin(hi) <= 0:
         return []
     while hi - lo > 1:  # invariant: unsat at lo, sat at hi
         mid = (lo + hi) // 2
-        lo, hi = (lo, mid) if sat(mid) else (mid, hi)
-    return [Q(2) ** lo, Q(2) ** hi]
+        lo, hi = (lo, mid) if margin(mid) >= 0 else (mid, hi)
+    sat = next(k for k in range(hi, RADIUS_EXPONENTS[-1] + 1) if margin(k) > 0)
+    return [Q(2) ** lo, Q(2) ** sat]

@@ -31,6 +31,7 @@ CORRECT, WRONG, UNKNOWN = "correct", "wrong", "unknown"
 POINTS = {CORRECT: 10, WRONG: -150, UNKNOWN: 0}
 VERDICTS = {"sat": "sat", "violated": "sat", "unsat": "unsat", "holds": "unsat",
             "timeout": "timeout", "unknown": "unknown", "error": "error"}
+TOLERANCE = "1e-6"  # default slack for float counterexamples (0: exact)
 SUFFIXES = (".txt", ".counterexample", ".result", "")
 _PAIR = re.compile(r"\(\s*([XY])(?:_(\d+)|\[(\d+)\])\s+([^\s()]+)\s*\)")
 
@@ -60,7 +61,7 @@ class Score:
         return [r for r in self.rows if r.outcome == WRONG]
 
 
-def score(benchmark: str | Path, results: str | Path, tolerance: Any = 0) -> Score:
+def score(benchmark: str | Path, results: str | Path, tolerance: Any = TOLERANCE) -> Score:
     """Score every instance of ``benchmark`` by its result file in ``results`` (missing: unknown).
     Raises ``ArgumentError`` for a folder that is not a benchmark, a missing results folder, a
     negative tolerance, or a malformed result file (naming the file and the line)."""
