@@ -1,0 +1,125 @@
+"""Verification benchmarks with exact answers, and Marabou scored on them.
+
+Benchmarks: scikit-learn's digits (1,797 points, d = 64, one-hot, built exact in float64; local
+robustness at each point's critical pair of radii) and seed-shaped data (d = 5, integers in
+[0, 100)) at several sizes, radii and margins (thresholds around the exact extremes). Each is
+written by ``exactnet.instances`` (the folder ``exactnet vnnlib`` writes), every instance is
+given to Marabou (ONNX + VNN-LIB 1.0, read by Marabou itself) in a child process with a time
+limit, and ``exactnet score`` semantics count correct / wrong / timeout. Benchmarks where
+Marabou answers wrong are kept with Marabou's result files in results/vnnlib_findings/.
+A second table times ``output_range`` on 10,000-point networks over a box holding all the data.
+
+    python -m benchmarks.vnnlib                     # writes results/vnnlib.md (needs .[verify,bench])
+    python -m benchmarks.vnnlib --timeout 5 --digits-points 25 --sizes 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import RESULTS, markdown, save
+from benchmarks.float_exact import digits
+from exactnet.construct.build import build
+from exactnet.dataset import Dataset
+from exactnet.instances import marabou
+from exactnet.instances.folder import write_benchmark
+from exactnet.instances.generate import instances
+from exactnet.instances.score import CORRECT, UNKNOWN, WRONG, score, write_result
+from exactnet.output_range import output_range
+from exactnet.synthetic import integer_data
+
+FINDINGS = RESULTS / "vnnlib_findings"
+
+
+def run(name: str, data: Dataset, timeout: float, **kw: object) -> tuple[list, list]:
+    start = time.perf_counter()
+    net = build(data, None, None, exact_in="float64")
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    found = instances(net, data, **kw)  # type: ignore[arg-type]
+    answered = time.perf_counter() - start
+    tmp = Path(tempfile.mkdtemp())
+    bm, res = tmp / name, tmp / f"{name}_marabou"
+    write_benchmark(bm, net, found, timeout=timeout)
+    res.mkdir()
+    seconds = []
+    for inst in found:
+        verdict, x, y, s = marabou.solve(bm / "onnx/network.onnx", bm / f"vnnlib/{inst.name}.vnnlib", timeout)
+        write_result(res / f"{inst.name}.txt", verdict, x, y)
+        seconds.append(s)
+        print(f"  {name} {inst.name}: expected {inst.answer.verdict}, Marabou {verdict} ({s:.1f} s)", flush=True)
+    s = score(bm, res)
+    if s.wrong:
+        for folder in (bm, res):
+            shutil.copytree(folder, FINDINGS / folder.name, dirs_exist_ok=True)
+    shutil.rmtree(tmp)
+    sat = sum(i.answer.verdict == "sat" for i in found)
+    closest = min(abs(i.answer.margin) for i in found)
+    row = [name, f"{data.n:,}", data.dim, " x ".join(map(str, net.widths)), f"{len(found)} ({sat} sat)",
+           f"{float(closest):.3g}", f"{built:.1f} / {answered:.1f}", s.count(CORRECT), s.count(WRONG),
+           s.count(UNKNOWN), f"{sum(seconds):.0f} (median {statistics.median(seconds):.1f})", s.points]
+    wrong = [[name, r.name, r.expected, r.reported, r.detail] for r in s.wrong]
+    return row, wrong
+
+
+def range_rows() -> list[list[object]]:
+    rows = []
+    data = integer_data(10_000, 5, 0)
+    for label, kw in (("Theorem 3", {}), ("exact in float64", {"exact_in": "float64"})):
+        net = build(data, None, None, **kw)  # type: ignore[arg-type]
+        start = time.perf_counter()
+        r = output_range(net, [0] * 5, [99] * 5)
+        b = r.outputs[0]
+        seconds = time.perf_counter() - start
+        rows.append([label, " x ".join(map(str, net.widths)), f"{net.bit_stats()['largest_bits']:,}", f"{len(r.ts):,}",
+                     f"{float(b.min.value):.6g} .. {float(b.max.value):.6g}", f"{seconds:.2f}"])
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--timeout", type=float, default=10.0)
+    ap.add_argument("--digits-points", type=int, default=30)
+    ap.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 5000])
+    args = ap.parse_args()
+    shutil.rmtree(FINDINGS, ignore_errors=True)
+    rows, wrong = [], []
+    for name, data, kw in [("digits", digits("one-hot"), {"points": args.digits_points}),
+                           *((f"seed{n}", integer_data(n, 5, 0), {"points": 3, "radii": ["0.5", "2"], "gaps": [1]})
+                             for n in args.sizes)]:
+        row, bad = run(name, data, args.timeout, **kw)
+        rows.append(row)
+        wrong += bad
+    notes = (f"Marabou {marabou_version()} (maraboupy from the package index), one child process per instance, "
+             f"time limit {args.timeout:g} s (killed {marabou.GRACE:g} s after it). Counterexamples are checked in "
+             "exact arithmetic on their X; one that misses the unsafe region by at most 1e-6 counts as correct.\n\n"
+             "Wrong answers (kept with Marabou's result files in results/vnnlib_findings/):\n\n")
+    notes += markdown_rows(["benchmark", "instance", "expected", "Marabou", "why"], wrong) if wrong else "none\n"
+    text = markdown("VNN-LIB benchmarks with exact answers, scored: Marabou",
+                    ["benchmark", "N", "d", "widths", "instances", "smallest |margin|", "build / answers s",
+                     "correct", "wrong", "timeout", "Marabou s", "points"], rows, notes)
+    text += "\n" + markdown("output_range over a box holding all the data (10,000 seed points)",
+                            ["network", "widths", "largest bits", "breakpoints", "y range", "seconds"],
+                            range_rows())
+    print(text)
+    print(f"saved {save('vnnlib.md', text)}")
+
+
+def markdown_rows(header: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return "\n".join(lines + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]) + "\n"
+
+
+def marabou_version() -> str:
+    from importlib.metadata import version
+
+    return version("maraboupy")
+
+
+if __name__ == "__main__":
+    main()
