@@ -3,13 +3,15 @@
 Every certificate also says in which arithmetics the network is exact on the data
 (``span``: the binary64 and int64 verdicts and the bit spans). Dyadic networks are evaluated
 by ``verify_dyadic`` (float64 matrix products where the binary64 certificate proves them exact,
-prefix sums when the first-layer rows are multiples of one row, exact integers otherwise); all
-others by the general evaluator below. This module imports nothing from ``exactnet.construct``.
+prefix sums when the first-layer rows are multiples of one row, exact integers otherwise);
+other networks whose first-layer rows are multiples of one row by ``verify_piecewise`` (exact
+interpolation between the breakpoints of y = F(w . x)); all others by the general evaluator
+below. This module imports nothing from ``exactnet.construct``.
 
 Trusted base (every exactnet module this one reaches by its own imports, checked by a test):
 ``dataset`` (reading and validating rows; the CLI's verify keeps every row of a file),
-``errors``, ``network`` (layers and the file format), ``rational``, ``span``,
-``verify_dyadic`` and ``verify_prefix``.
+``errors``, ``network`` (layers and the file format), ``output_range`` (the breakpoint sweep),
+``rational``, ``span``, ``verify_dyadic``, ``verify_piecewise`` and ``verify_prefix``.
 
 The general evaluator takes points in blocks (at most ``BLOCK`` at a time, so memory stays
 bounded), optionally spread over worker processes; the certificate does not depend on how the
@@ -53,7 +55,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from exactnet import span, verify_dyadic
+from exactnet import span, verify_dyadic, verify_piecewise
 from exactnet.dataset import Dataset
 from exactnet.network import Layer, Network
 from exactnet.rational import to_text
@@ -125,9 +127,10 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
     whether float64 and int64 evaluation are exact (``span``), for any network and data.
     ``engine``: None picks by what the network and data allow (``verify_dyadic``'s float64
     path when the binary64 certificate holds, else its prefix-sum path when every first-layer
-    row is a multiple of one row, else its integer path for dyadic networks, FLINT otherwise);
-    "float64", "prefix" and "integer" start that far down this list, "flint" and "python" ask
-    for the general evaluator.
+    row is a multiple of one row, else its integer path for dyadic networks; for other networks
+    ``verify_piecewise`` when every first-layer row is a multiple of one row, FLINT otherwise);
+    "float64", "prefix" and "integer" start that far down the dyadic list, "piecewise" that far
+    down the other, "flint" and "python" ask for the general evaluator.
     ``Certificate.engine`` names the path that ran. ``client`` (a ``dask.distributed.Client``)
     runs every block as a task on its cluster instead; the certificate is the same.
     ``jobs`` > 1 splits the general evaluator's points over that many worker processes
@@ -149,6 +152,12 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
                                                              use_prefix=engine != "integer", progress=progress,
                                                              client=client)
         parts = _compare(outputs, Y, keep)
+    elif engine in ("float64", "prefix", "integer", "piecewise") and verify_piecewise.applies(net):
+        engine = "piecewise"
+        arithmetic = verify_dyadic.certificate(net, data.X, client)
+        got = verify_piecewise.outputs(net, data.X, progress)
+        parts = [_tally(((n, tuple(Fraction(int(v.numerator), int(v.denominator)) for v in y), Y[n])
+                         for n, y in enumerate(got) if any(v * q != p for v, (p, q) in zip(y, Y[n]))), keep)]
     else:
         engine = _general(engine)
         arithmetic = verify_dyadic.certificate(net, data.X, client)
@@ -210,7 +219,7 @@ def preactivations(net: Network, X: Sequence[Sequence[Any]], *,
     return out
 
 
-ENGINES = ("float64", "prefix", "integer", "flint", "python")
+ENGINES = ("float64", "prefix", "integer", "piecewise", "flint", "python")
 
 
 def _general(engine: str) -> str:

@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oracle import forward
+from oracle import forward, moved
 
 import exactnet
 from exactnet.errors import ArgumentError
@@ -17,6 +17,7 @@ from exactnet.network import Layer, Network
 from exactnet.output_range import box_around, output_range
 from exactnet.rational import Q
 from exactnet.strategies import datasets, rationals
+from exactnet.verify import verify
 
 small = st.builds(Q, st.integers(-6, 6), st.integers(1, 4))
 
@@ -146,3 +147,34 @@ def test_a_second_layer_unit_that_turns_on_exactly_at_a_knot() -> None:
     assert r.ts == (0, 1, 3, 5)
     assert [v[0] for v in r.values] == [2, 2, 2, 4]
     assert (r.outputs[0].min.value, r.outputs[0].max.value) == (2, 4)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_piecewise_verify_path_gives_the_general_paths_certificate(data: st.DataObject) -> None:
+    """Random rank-one networks (some with one first-layer entry moved off the line, where the path
+    does not apply), data on and off the network: the same certificate as FLINT and Python."""
+    net = data.draw(rank_one_networks())
+    if data.draw(st.booleans()):
+        net = moved(net, 0, 0, 0, Q(1, 3))
+    d = net.input_dim
+    X = data.draw(st.lists(st.tuples(*[rationals(30, 5)] * d), min_size=1, max_size=8, unique=True))
+    Y = [forward(net, x) for x in X]
+    for k in data.draw(st.lists(st.integers(0, len(X) - 1), max_size=2)):  # wrong outputs on some points
+        Y[k] = [Y[k][0] + Fraction(1, 2**100), *Y[k][1:]]
+    ds = exactnet.Dataset.from_rows(X, Y)
+    certs = [verify(net, ds, engine=e, keep=3) for e in ("piecewise", "flint", "python")]
+    for c in certs[1:]:
+        assert (c.exact, c.max_error, c.failed, c.failures) == \
+               (certs[0].exact, certs[0].max_error, certs[0].failed, certs[0].failures)
+    assert certs[0].engine == ("piecewise" if rank_one_of(net) else "flint")
+
+
+def rank_one_of(net: Network) -> bool:
+    """By the definition, with Fractions: every first-layer row is a multiple of the first nonzero one."""
+    rows = [[Fraction(int(v.numerator), int(v.denominator)) for v in r] for r in net.layers[0].weights]
+    base = next((r for r in rows if any(r)), None)
+    if base is None:
+        return True
+    k = next(i for i, v in enumerate(base) if v)
+    return all(r == [r[k] / base[k] * v for v in base] for r in rows)
