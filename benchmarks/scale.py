@@ -29,9 +29,9 @@ from benchmarks.common import RESULTS, peak_mb, run_row
 DEFAULT_KS = (8, 16, 32, 64, 100, 141, 200)
 
 
-def row(k: int, n: int, dim: int, high: int, seed: int, jobs: int) -> dict:
+def row(k: int, n: int, dim: int, high: int, seed: int, jobs: int, flint_max: int = 0) -> dict:
     """One measurement (run in a fresh process by ``run_row``); k = 0 lets the builder choose
-    the widths."""
+    the widths. The default verify path, and the general FLINT path too when n <= flint_max."""
     from exactnet.construct.build import build_two_layer
     from exactnet.synthetic import integer_data
     from exactnet.verify import verify
@@ -44,19 +44,24 @@ def row(k: int, n: int, dim: int, high: int, seed: int, jobs: int) -> dict:
     cert = verify(net, data)
     check = time.perf_counter() - start
     result = {"widths": net.widths, "build": build, "verify": check, "exact": cert.exact, **net.bit_stats(),
-              "projection_bits": net.meta["projection"]["bits"]}
+              "projection_bits": net.meta["projection"]["bits"], "path": cert.engine}
+    if n <= flint_max:
+        start = time.perf_counter()
+        general = verify(net, data, engine="flint")
+        result["flint"] = time.perf_counter() - start
+        result["same_certificate"] = (general.exact, general.max_error) == (cert.exact, cert.max_error)
     if jobs > 1:
         start = time.perf_counter()
         again = verify(net, data, jobs=jobs)
         result["verify_jobs"] = time.perf_counter() - start
-        result["same_certificate"] = again == cert
+        result["same_certificate"] = result.get("same_certificate", True) and again == cert
     result["peak_mb"] = peak_mb()
     return result
 
 
-def measure(k: int, n: int, dim: int, high: int, seed: int, jobs: int) -> dict:
+def measure(k: int, n: int, dim: int, high: int, seed: int, jobs: int, flint_max: int) -> dict:
     """``row`` in a fresh Python process (honest peak memory)."""
-    return run_row("benchmarks.scale", [json.dumps([k, n, dim, high, seed, jobs])])
+    return run_row("benchmarks.scale", [json.dumps([k, n, dim, high, seed, jobs, flint_max])])
 
 
 def fit_exponent(points: list[tuple[int, int]]) -> float:
@@ -73,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=1, help="also time verification with this many processes")
     ap.add_argument("--no-mnist", action="store_true", help="skip the d = 784 row")
+    ap.add_argument("--flint-max", type=int, default=20_000, help="also time the general FLINT path up to this N")
     ap.add_argument("--output", type=Path, default=RESULTS / "scale.md")
     ap.add_argument("--row", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -83,23 +89,25 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     rows = []
     for k in args.ks:
-        r = measure(k, k * k, 5, 100, args.seed, args.jobs)
+        r = measure(k, k * k, 5, 100, args.seed, args.jobs, args.flint_max)
         rows.append((f"{k} x {k}", k * k, 5, r))
         print(f"k={k}: {r}", file=sys.stderr, flush=True)
     if not args.no_mnist:
-        r = measure(0, 2000, 784, 256, args.seed, args.jobs)
+        r = measure(0, 2000, 784, 256, args.seed, args.jobs, args.flint_max)
         rows.append(("{} x {} (d = 784)".format(*r["widths"]), 2000, 784, r))
         print(f"d=784: {r}", file=sys.stderr, flush=True)
 
     jobs_col = args.jobs > 1
-    head = ["widths", "N", "d", "build s", "verify s"] + ([f"verify s, {args.jobs} jobs"] if jobs_col else [])
+    head = ["widths", "N", "d", "build s", "verify s (path)", "general FLINT path s"]
+    head += [f"verify s, {args.jobs} jobs"] if jobs_col else []
     head += ["peak MB", "largest bits", "total bits", "largest / (sqrt(N) log2 N)", "projection bits", "exact"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, n, d, r in rows:
-        cells = [name, f"{n:,}", str(d), f"{r['build']:.2f}", f"{r['verify']:.2f}"]
+        same = "" if r.get("same_certificate", True) else " (certificate differs!)"
+        cells = [name, f"{n:,}", str(d), f"{r['build']:.2f}", f"{r['verify']:.2f} ({r['path']})",
+                 (f"{r['flint']:.2f}" if "flint" in r else "-") + same]
         if jobs_col:
-            same = "" if r.get("same_certificate", True) else " (certificate differs!)"
-            cells.append(f"{r['verify_jobs']:.2f}{same}")
+            cells.append(f"{r['verify_jobs']:.2f}")
         cells += [f"{r['peak_mb']:,.0f}", f"{r['largest_bits']:,}", f"{r['total_bits']:,}",
                   f"{r['largest_bits'] / (math.sqrt(n) * math.log2(n)):.2f}", str(r["projection_bits"]),
                   "yes" if r["exact"] else "NO"]
@@ -112,8 +120,9 @@ def main(argv: list[str] | None = None) -> None:
         f"data `integer_data(k*k, 5, {args.seed})` (inputs and outputs in [0, 100)) and 2,000 points in "
         "[0, 256)^784; widths k x k (the d = 784 row: the builder's choice). Wall-clock seconds, each row "
         "in a fresh process; peak MB is that process's maximum resident set size (workers started for "
-        "the jobs column not included). Timings are noisy "
-        "when other work shares the machine.",
+        "the jobs column not included). The verify path is the default one (piecewise: exact "
+        "interpolation of y = F(w . x) between its breakpoints); the general FLINT path is timed "
+        "up to --flint-max points. Timings are noisy when other work shares the machine.",
         "",
         *lines,
         "",
