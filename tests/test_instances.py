@@ -311,6 +311,12 @@ def test_range_command(tmp_path: Path) -> None:
                           ([], "give --box")):
         result = runner.invoke(app, ["range", str(tmp_path / "n.json"), *args])
         assert result.exit_code == 2 and message in result.output, (args, result.output)
+    two_rows = exactnet.Network((exactnet.Layer(((Q(1), Q(0)), (Q(0), Q(1))), (Q(0), Q(0)), "relu"),
+                                 exactnet.Layer(((Q(1), Q(1)),), (Q(0),), "linear")))
+    two_rows.save(tmp_path / "general.json")
+    result = runner.invoke(app, ["range", str(tmp_path / "general.json"), "--box", "0:1"])
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    assert "not multiples of one row" in result.output
 
 
 @pytest.mark.parametrize("kind", ["regression", "classifier"])
