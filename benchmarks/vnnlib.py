@@ -112,6 +112,8 @@ def main() -> None:
         row, bad = run_benchmark(name, data, args.timeout, **kw)
         rows.append(row)
         wrong += bad
+    if wrong:
+        write_findings_readme()
     notes = (f"Marabou {marabou_version()} (maraboupy from the package index), one child process per instance, "
              f"time limit {args.timeout:g} s (killed {marabou.GRACE:g} s after it). Counterexamples are checked in "
              "exact arithmetic on their X; one that misses the unsafe region by at most 1e-6 counts as correct.\n\n"
@@ -127,6 +129,20 @@ def main() -> None:
                             range_rows())
     print(text)
     print(f"saved {save('vnnlib.md', text)}")
+
+
+def write_findings_readme() -> None:
+    """How to reproduce the kept findings (the folder is rewritten by each run)."""
+    (FINDINGS / "README.md").write_text(
+        "# Instances where Marabou answered wrong\n\n"
+        "Each NAME/ is a benchmark folder written by `exactnet vnnlib` (onnx/, vnnlib/, expected.csv, ...) and "
+        "NAME_marabou/ holds Marabou's result files for it. From the repository root:\n\n"
+        "    cd benchmarks/results/vnnlib_findings && exactnet score digits digits_marabou\n"
+        "\nlists the wrong answers again (exit 1). To run Marabou on one instance once more:\n\n"
+        "    python -c \"from exactnet.instances import marabou; d='digits'; "
+        "print(marabou.solve(d + '/onnx/network.onnx', d + '/vnnlib/0003_row69_robust.vnnlib', 10)[0])\"\n\n"
+        "expected.csv gives each instance's exact answer with a witness; for a sat instance, the witness run "
+        "through onnxruntime (float64) shows the unsafe outputs too.\n")
 
 
 def markdown_rows(header: list[str], rows: list[list[object]]) -> str:
