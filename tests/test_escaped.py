@@ -226,3 +226,15 @@ def test_the_certificate_json_carries_every_field_of_a_failed_verification(theor
     assert doc["network_sha256"] == cert.network_sha256 and len(doc["network_sha256"]) == 64
     assert doc["data_sha256"] == cert.data_sha256 and len(doc["data_sha256"]) == 64
     assert doc["arithmetic"] == cert.arithmetic.to_json()
+
+
+def test_every_subpackage_is_installed_by_a_plain_install():
+    """pyproject's package list names every folder of exactnet with an __init__.py (a plain
+    `pip install .` copies only those)."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "exactnet").rglob("__init__.py")}
+    assert found <= listed
