@@ -8,7 +8,7 @@ These are the counts the constructions accept (and tests check them at the bound
 
 from __future__ import annotations
 
-from exactnet.errors import CapacityError
+from exactnet.errors import CapacityError, InvariantError
 
 
 def two_layer_capacity(a1: int, a2: int, outputs: int = 1) -> int:
@@ -52,7 +52,8 @@ def smallest_two_layer(points: int, outputs: int = 1, dim: int = 1) -> tuple[int
             best = key
         if best is not None and a2 > best[0]:
             break
-    assert best is not None
+    if best is None:
+        raise InvariantError("no widths up to N hold N points")
     return best[3], best[4]
 
 

@@ -24,3 +24,14 @@ class CapacityError(ExactnetError):
 class ArgumentError(ExactnetError):
     """An argument outside its domain (a box of the wrong size, a radius <= 0), or a network
     outside the shape an analysis handles."""
+
+
+class InvariantError(RuntimeError):
+    """A construction invariant that failed: a bug in exactnet, never bad input. Raised by
+    ``require``, which (unlike ``assert``) also runs under ``python -O``."""
+
+
+def require(condition: bool, what: str) -> None:
+    """Raise ``InvariantError(what)`` unless ``condition`` holds."""
+    if not condition:
+        raise InvariantError(what)

@@ -53,7 +53,7 @@ import multiprocessing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from exactnet import span, verify_dyadic, verify_piecewise
 from exactnet.dataset import Dataset
@@ -389,7 +389,7 @@ def _forward(plan: _Plan, A: list[list[int]], r: list[int]) -> list[tuple[list[A
     the output at point k being ``V_o[k] / (r[k] * L_o)``."""
     if plan.engine == "python":
         for layer in plan.layers:
-            assert isinstance(layer, _Rows)
+            layer = cast(_Rows, layer)  # the python engine's plan holds only _Rows
             P = [[sum(a * w for a, w in zip(arow, wrow)) for wrow in layer.Wn] for arow in A]
             if layer.relu:
                 P = [[v if v > 0 else 0 for v in row] for row in P]

@@ -238,3 +238,24 @@ def test_every_subpackage_is_installed_by_a_plain_install():
     listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(root).parts) for p in (root / "exactnet").rglob("__init__.py")}
     assert found <= listed
+
+
+def test_no_assert_statement_guards_the_library():
+    """Invariants are checked by ``errors.require`` or an explicit raise: ``python -O`` drops asserts."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "exactnet"
+    found = [f"{p.relative_to(root)}:{node.lineno}" for p in root.rglob("*.py")
+             for node in ast.walk(ast.parse(p.read_text())) if isinstance(node, ast.Assert)]
+    assert found == []
+
+
+def test_a_failed_invariant_is_an_error_that_survives_python_O():
+    import subprocess
+    import sys
+
+    code = ("from exactnet.errors import InvariantError, require\n"
+            "try:\n    require(1 > 2, 'one is not above two')\nexcept InvariantError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "one is not above two"

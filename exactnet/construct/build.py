@@ -55,8 +55,7 @@ def choose_widths(points: int, outputs: int = 1, dim: int = 1, a1: int | None = 
         if value is not None and value < 1:
             raise CapacityError(f"{name} must be at least 1, got {value}")
     reason = ""
-    if a2 is None:
-        assert a1 is not None
+    if a2 is None and a1 is not None:
         a2 = next(b for b in range(1, (points + 1) * m + 1) if two_layer_capacity(a1, b, m) >= points)
         reason = f"a2 = {a2}: the smallest with capacity >= {points:,} at a1 = {a1}"
     elif a1 is None:

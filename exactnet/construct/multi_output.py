@@ -29,6 +29,7 @@ from exactnet.construct.projection import as_rationals, project
 from exactnet.construct.segments import cut
 from exactnet.construct.two_layer import second_layer
 from exactnet.dataset import Dataset
+from exactnet.errors import require
 from exactnet.network import Layer, Network
 from exactnet.rational import Q, floor, simplest_between
 
@@ -43,7 +44,7 @@ def build_multi_output(data: Dataset, a1: int, a2: int, seed: int = 0,
     """
     m, n = data.outputs, data.n
     q, r = divmod(a2, m)
-    assert n <= a1 * q + r, "capacity is checked by the caller"
+    require(n <= a1 * q + r, "capacity is checked by the caller")
     start = time.perf_counter()
     proj = project(data.X, seed)
     t = as_rationals(proj)
@@ -97,7 +98,7 @@ def _solve_extra(net: Network, xs: list[tuple[Any, ...]], ys: list[tuple[Any, ..
     W = [list(row) for row in layer3.weights]
     for k, (x, y) in enumerate(zip(xs, ys)):
         h = layer2(layer1(x))
-        assert h[first + k] > 0 and all(v == 0 for v in h[first + k + 1:first + len(xs)]), "leftover activity"
+        require(h[first + k] > 0 and all(v == 0 for v in h[first + k + 1:first + len(xs)]), "leftover activity")
         got = Layer(tuple(map(tuple, W)), layer3.bias, "linear")(h)
         for o in range(len(W)):
             W[o][first + k] = (y[o] - got[o]) / h[first + k]

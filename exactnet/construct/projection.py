@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from exactnet.errors import InvariantError
 from exactnet.rational import Q
 
 MAX_BOUND_BITS = 40
@@ -96,7 +97,8 @@ def _digits(Z: list[list[int]], scale: list[int]) -> Projection:
     lo = min(min(z) for z in Z)
     K = max(max(z) for z in Z) - lo + 1
     made = _made(scale, [K ** (d - 1 - k) for k in range(d)], Z, "digits")
-    assert made is not None, "base-K digits are injective on distinct integer rows"
+    if made is None:
+        raise InvariantError("base-K digits are injective on distinct integer rows")
     return made
 
 

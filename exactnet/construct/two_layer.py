@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exactnet.construct.segments import Segments
+from exactnet.errors import require
 from exactnet.rational import Q, simplest_below, simplest_in_middle
 
 
@@ -85,7 +86,7 @@ def _neuron(j: int, vj: int, t: Sequence[Any], y: Sequence[Any], seg: Segments, 
         if j < len(listed):
             p, yp = t[listed[j]], y[listed[j]]
             q = vj * (yp - d0 - A[i] - S[i] * p)
-            assert q > 0, "residual must be positive (construction invariant)"
+            require(q > 0, "residual must be positive (construction invariant)")
             prev = t[listed[j - 1]] if j > 0 else (hi if sgn > 0 else None)
             if prev is not None:  # zero crossing between the previous listed point and p
                 f = abs(prev - lo) / abs(p - prev)  # small: a ratio of knots and inputs

@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -87,10 +88,10 @@ def export_network(net: Network, path: str | Path, dtype: str | DType = "float64
     report, rounded = measure(net, dt, data)
     content = file_bytes(net, rounded, fmt)
     if fmt == "onnx" and data is not None and _have("onnxruntime"):
-        assert isinstance(dt, FloatType)
-        X = to_numpy([[round_float(v, dt) for v in x] for x in data.X], dt)
+        ft = cast(FloatType, dt)  # check_pair lets only float dtypes through to onnx
+        X = to_numpy([[round_float(v, ft) for v in x] for x in data.X], ft)
         got = onnx_format.run(content, X).astype(np.float64).tolist()
-        report = dataclasses.replace(report, runtime=error_stats(f"onnxruntime {dt.name}", got, data.Y))
+        report = dataclasses.replace(report, runtime=error_stats(f"onnxruntime {ft.name}", got, data.Y))
     report = dataclasses.replace(report, tolerance=tolerance, path=str(path), format=fmt)
     if not report.within_tolerance:
         return report
