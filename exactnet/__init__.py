@@ -18,7 +18,7 @@ from exactnet.construct.build import build as _build
 from exactnet.construct.one_layer import build_one_layer as _build_one_layer
 from exactnet.dataset import Dataset
 from exactnet.dataset import read as read_data
-from exactnet.errors import CapacityError, DataError, ExactnetError, NetworkFileError
+from exactnet.errors import ArgumentError, CapacityError, DataError, ExactnetError, NetworkFileError
 from exactnet.export import ExportError, ExportReport, PrecisionReport, export_network, min_precision
 from exactnet.labels import Labelled, read_labelled
 from exactnet.labels import encode as encode_labels
@@ -29,7 +29,8 @@ from exactnet.verify import Certificate
 from exactnet.verify import verify as _verify
 
 __all__ = [
-    "BACKEND", "CapacityError", "Certificate", "DataError", "Dataset", "ExactnetError", "ExportError", "ExportReport",
+    "ArgumentError", "BACKEND", "CapacityError", "Certificate", "DataError", "Dataset", "ExactnetError", "ExportError",
+    "ExportReport",
     "Labelled", "Layer", "PrecisionReport", "export_network", "min_precision",
     "Network", "NetworkFileError", "OutputRange", "Q", "output_range",
     "as_dataset", "build", "build_one_layer", "encode_labels", "read_data",
@@ -60,7 +61,8 @@ def build(X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = None, 
     ``exact_in="float64"`` (or "int64"): the dyadic construction with the fewest neurons whose
     float64 (int64) evaluation on the data is provably exact (``verify``'s certificate says so);
     ``construction="dyadic"`` asks for that construction without a target arithmetic.
-    Raises ``DataError`` or ``CapacityError`` for bad input.
+    Raises ``DataError`` (data), ``CapacityError`` (too few neurons for N) or ``ArgumentError``
+    (other arguments).
     """
     return _build(as_dataset(X, Y), a1, a2, method=method, seed=seed, progress=progress,
                   construction=construction, exact_in=exact_in)

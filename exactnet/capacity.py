@@ -8,7 +8,7 @@ These are the counts the constructions accept (and tests check them at the bound
 
 from __future__ import annotations
 
-from exactnet.errors import CapacityError, InvariantError
+from exactnet.errors import ArgumentError, InvariantError
 
 
 def two_layer_capacity(a1: int, a2: int, outputs: int = 1) -> int:
@@ -60,7 +60,7 @@ def smallest_two_layer(points: int, outputs: int = 1, dim: int = 1) -> tuple[int
 def _positive(**sizes: int) -> None:
     for name, value in sizes.items():
         if value < 1:
-            raise CapacityError(f"{name} must be at least 1, got {value}")
+            raise ArgumentError(f"{name} must be at least 1, got {value}")
 
 
 def width_ceiling(points: int, outputs: int = 1) -> int:
@@ -70,9 +70,9 @@ def width_ceiling(points: int, outputs: int = 1) -> int:
 
 
 def check_width_ceiling(points: int, outputs: int, **widths: int | None) -> None:
-    """Raise ``CapacityError`` for a given width above ``width_ceiling``."""
+    """Raise ``ArgumentError`` for a given width above ``width_ceiling``."""
     top = width_ceiling(points, outputs)
     for name, value in widths.items():
         if value is not None and value > top:
-            raise CapacityError(f"--{name} {value:,} is far beyond what {points:,} point(s) can use: the limit is "
+            raise ArgumentError(f"--{name} {value:,} is far beyond what {points:,} point(s) can use: the limit is "
                                 f"2 N M + 16 = {top:,} (wider layers only add unused neurons)")

@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 
 from exactnet.analysis.noise import gaussian_data, noise_fits
-from exactnet.errors import CapacityError
+from exactnet.errors import ArgumentError
 
 
 def test_noise_data_is_exact_distinct_and_reproducible():
@@ -23,7 +23,7 @@ def test_exact_fits_match_the_data_sum():
 
 
 def test_bad_sizes():
-    with pytest.raises(CapacityError):
+    with pytest.raises(ArgumentError):
         gaussian_data(0, 3)
-    with pytest.raises(CapacityError):
+    with pytest.raises(ArgumentError):
         gaussian_data(5, 0)

@@ -8,7 +8,7 @@ from exactnet.analysis.bits import synthetic, two_layer_bits
 from exactnet.analysis.plan import best_capacity, plan_budget, plan_points, two_layer_candidates
 from exactnet.capacity import smallest_two_layer, two_layer_capacity
 from exactnet.construct.build import build_two_layer
-from exactnet.errors import CapacityError
+from exactnet.errors import ArgumentError
 from exactnet.verify import verify
 
 
@@ -70,7 +70,7 @@ def test_report_as_csv_and_json():
 
 @pytest.mark.parametrize("kw", [{"points": 0}, {"points": -3}, {"points": 5, "outputs": 0}, {"points": 5, "dim": -1}])
 def test_bad_sizes_are_refused(kw):
-    with pytest.raises(CapacityError, match="must be at least 1"):
+    with pytest.raises(ArgumentError, match="must be at least 1"):
         plan_points(**kw)
-    with pytest.raises(CapacityError):
+    with pytest.raises(ArgumentError):
         plan_budget(-1)

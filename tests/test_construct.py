@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 import exactnet
 from exactnet.construct.build import build_two_layer
 from exactnet.construct.projection import project
-from exactnet.errors import CapacityError
+from exactnet.errors import ArgumentError, CapacityError
 from exactnet.rational import Q
 from exactnet.strategies import datasets
 from exactnet.synthetic import integer_data
@@ -70,7 +70,7 @@ def test_capacity_error_names_the_numbers():
         build_two_layer(data, 3, 3)
     s1, s2 = map(int, str(e.value).rsplit(":", 1)[1].split(" x "))
     assert s1 * s2 >= 10 and s1 + s2 == 7  # the fewest neurons that hold 10 points
-    with pytest.raises(CapacityError, match="at least 1"):
+    with pytest.raises(ArgumentError, match="at least 1"):  # an argument, not a capacity
         build_two_layer(data, 0, 20)
 
 

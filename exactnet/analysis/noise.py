@@ -18,7 +18,7 @@ from exactnet.analysis.bits import one_layer_available
 from exactnet.analysis.report import Column, Report
 from exactnet.construct.build import build_two_layer
 from exactnet.dataset import Dataset
-from exactnet.errors import CapacityError
+from exactnet.errors import ArgumentError
 from exactnet.network import Network
 from exactnet.verify import evaluate_all
 
@@ -31,7 +31,7 @@ SEED_001 = "trained 3-input networks with 2, 3, 4 hidden layers of 64 ReLU neuro
 def gaussian_data(points: int, dim: int, seed: int = 0, decimals: int = 3) -> Dataset:
     """``points`` distinct standard-normal inputs in R^dim with standard-normal outputs, each
     value rounded to ``decimals`` decimals (exact rationals k / 10^decimals). A draw whose
-    rounded input repeats an earlier one is drawn again. Raises ``CapacityError`` for sizes < 1,
+    rounded input repeats an earlier one is drawn again. Raises ``ArgumentError`` for sizes < 1,
     ``decimals`` outside 0..12 or more than ``MAX_POINTS`` points."""
     _check(points, dim, decimals)
     rng = random.Random(seed)
@@ -118,11 +118,11 @@ def report(points: list[int], dim: int, seed: int = 0, decimals: int = 3, one_la
 
 def _check(points: int, dim: int, decimals: int) -> None:
     if points < 1:
-        raise CapacityError(f"points must be at least 1, got {points}")
+        raise ArgumentError(f"points must be at least 1, got {points}")
     if points > MAX_POINTS:
-        raise CapacityError(f"points must be at most {MAX_POINTS:,}, got {points:,}")
+        raise ArgumentError(f"points must be at most {MAX_POINTS:,}, got {points:,}")
     if dim < 1:
-        raise CapacityError(f"dim must be at least 1, got {dim}")
+        raise ArgumentError(f"dim must be at least 1, got {dim}")
     if not 0 <= decimals <= 12:
-        raise CapacityError(f"decimals must be between 0 and 12, got {decimals}")
+        raise ArgumentError(f"decimals must be between 0 and 12, got {decimals}")
 

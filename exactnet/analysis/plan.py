@@ -28,7 +28,7 @@ from exactnet.capacity import (
     smallest_two_layer,
     two_layer_capacity,
 )
-from exactnet.errors import CapacityError
+from exactnet.errors import ArgumentError
 
 MAX_PLAN_POINTS = 10**8
 MAX_BUDGET = 10**5
@@ -89,7 +89,7 @@ def plan_points(points: int, outputs: int = 1, dim: int = 1, alternatives: int =
     first, then alternatives) and the one-hidden-layer interpolant with points - 1 neurons."""
     _check(points=points, outputs=outputs, dim=dim)
     if points > MAX_PLAN_POINTS:
-        raise CapacityError(f"points must be at most {MAX_PLAN_POINTS:,}, got {points:,}")
+        raise ArgumentError(f"points must be at most {MAX_PLAN_POINTS:,}, got {points:,}")
     rows = []
     for arch in two_layer_candidates(points, outputs, dim, alternatives):
         a1, a2 = arch.widths
@@ -124,7 +124,7 @@ def plan_budget(neurons: int, outputs: int = 1, dim: int = 1) -> Report:
     memorization capacity, laid out like a depth-versus-width table (deepest first)."""
     _check(neurons=neurons, outputs=outputs, dim=dim)
     if neurons > MAX_BUDGET:
-        raise CapacityError(f"neurons must be at most {MAX_BUDGET:,}, got {neurons:,}")
+        raise ArgumentError(f"neurons must be at most {MAX_BUDGET:,}, got {neurons:,}")
     archs = [Architecture((a1, neurons - a1), outputs, dim) for a1 in range(1, neurons)]
     archs.append(Architecture((neurons,), outputs, dim))
     best = max(a.capacity for a in archs)
@@ -187,4 +187,4 @@ def _availability_notes(outputs: int) -> tuple[str, ...]:
 def _check(**sizes: int) -> None:
     for name, value in sizes.items():
         if value < 1:
-            raise CapacityError(f"{name} must be at least 1, got {value}")
+            raise ArgumentError(f"{name} must be at least 1, got {value}")

@@ -21,7 +21,7 @@ from exactnet.capacity import parameter_count, smallest_two_layer, two_layer_cap
 from exactnet.construct.dyadic import PROJECTION_DRAWS, build_dyadic, dyadic_capacity
 from exactnet.construct.exact_in import LIMITS, dyadic_widths, span_bound
 from exactnet.construct.projection import project
-from exactnet.errors import CapacityError
+from exactnet.errors import ArgumentError
 from exactnet.synthetic import integer_data
 
 MEASURE_LIMIT = 20_000
@@ -46,14 +46,14 @@ def measured_dyadic(points: int, outputs: int, dim: int) -> tuple[int, int, int]
 def plan_exact_in(points: int, outputs: int = 1, dim: int = 5, target: str = "float64") -> Report:
     """Rows for Theorem 3 and the dyadic construction at their fewest neurons for ``points``."""
     if target not in LIMITS:
-        raise CapacityError(f"--exact-in {target!r}: expected float64 or int64")
+        raise ArgumentError(f"--exact-in {target!r}: expected float64 or int64")
     for name, value in (("points", points), ("outputs", outputs), ("dim", dim)):
         if value < 1:
-            raise CapacityError(f"{name} must be at least 1, got {value}")
+            raise ArgumentError(f"{name} must be at least 1, got {value}")
     if points > MAX_POINTS:
-        raise CapacityError(f"points must be at most {MAX_POINTS:,}, got {points:,}")
+        raise ArgumentError(f"points must be at most {MAX_POINTS:,}, got {points:,}")
     if 100**dim < min(points, MEASURE_LIMIT):
-        raise CapacityError(f"[0, 100)^{dim} holds fewer than {points:,} distinct points to measure on")
+        raise ArgumentError(f"[0, 100)^{dim} holds fewer than {points:,} distinct points to measure on")
     t1, t2 = smallest_two_layer(points, outputs, dim)
     theorem3 = {
         "construction": "theorem3", "nodes": f"{t1} + {t2}", "neurons": t1 + t2,

@@ -13,7 +13,7 @@ from exactnet.construct.projection import Projection, as_rationals, project
 from exactnet.construct.segments import cut
 from exactnet.construct.two_layer import knot_values_to_weights, second_layer
 from exactnet.dataset import Dataset
-from exactnet.errors import CapacityError
+from exactnet.errors import ArgumentError, CapacityError
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
 
@@ -37,13 +37,13 @@ def choose_widths(points: int, outputs: int = 1, dim: int = 1, a1: int | None = 
 
     Both missing: ``capacity.smallest_two_layer`` (fewest neurons, then fewest parameters).
     One missing: the smallest value of it whose capacity a1 * (a2 div m) + (a2 mod m) reaches N.
-    Raises ``CapacityError`` for widths below 1 or a capacity below N, stating the capacity
+    Raises ``ArgumentError`` for widths below 1, ``CapacityError`` for a capacity below N, stating the capacity
     and the smallest widths that would fit.
     """
     if points < 1:
-        raise CapacityError(f"need at least one point, got {points}")
+        raise ArgumentError(f"need at least one point, got {points}")
     if outputs < 1:
-        raise CapacityError(f"outputs must be at least 1, got {outputs}")
+        raise ArgumentError(f"outputs must be at least 1, got {outputs}")
     check_width_ceiling(points, outputs, a1=a1, a2=a2)
     m = outputs
     if a1 is None and a2 is None:
@@ -53,7 +53,7 @@ def choose_widths(points: int, outputs: int = 1, dim: int = 1, a1: int | None = 
                               f"{points:,} for {m} output{'s' if m > 1 else ''}")
     for name, value in (("a1", a1), ("a2", a2)):
         if value is not None and value < 1:
-            raise CapacityError(f"{name} must be at least 1, got {value}")
+            raise ArgumentError(f"{name} must be at least 1, got {value}")
     reason = ""
     if a2 is None and a1 is not None:
         a2 = next(b for b in range(1, (points + 1) * m + 1) if two_layer_capacity(a1, b, m) >= points)
@@ -84,28 +84,28 @@ def build(data: Dataset, a1: int | None = None, a2: int | None = None, method: s
     arithmetic is exact on the data (the dyadic construction, its bit span within the limit);
     the default construction is dyadic then, theorem3 otherwise."""
     if exact_in not in ("rational", "float64", "int64"):
-        raise CapacityError(f"unknown arithmetic {exact_in!r}; expected rational, float64 or int64")
+        raise ArgumentError(f"unknown arithmetic {exact_in!r}; expected rational, float64 or int64")
     if construction is None:
         construction = "theorem3" if exact_in == "rational" else "dyadic"
     if construction not in CONSTRUCTIONS:
-        raise CapacityError(f"unknown construction {construction!r}; expected one of {', '.join(CONSTRUCTIONS)}")
+        raise ArgumentError(f"unknown construction {construction!r}; expected one of {', '.join(CONSTRUCTIONS)}")
     if construction == "theorem3" and exact_in != "rational":
-        raise CapacityError(f"exact in {exact_in} needs the dyadic construction (theorem3 weights have "
+        raise ArgumentError(f"exact in {exact_in} needs the dyadic construction (theorem3 weights have "
                             "hundreds to thousands of bits)")
     if method == "one-hidden-layer" and (construction == "dyadic"):
-        raise CapacityError("the dyadic construction and --exact-in apply to the two-hidden-layer method only")
+        raise ArgumentError("the dyadic construction and --exact-in apply to the two-hidden-layer method only")
     if method == "two-hidden-layer" and construction == "dyadic":
         from exactnet.construct.exact_in import build_exact_in
 
         return build_exact_in(data, exact_in, a1, a2, seed=seed, progress=progress)
     if method == "one-hidden-layer":
         if a1 is not None or a2 is not None:
-            raise CapacityError("widths a1, a2 apply to the two-hidden-layer method only")
+            raise ArgumentError("widths a1, a2 apply to the two-hidden-layer method only")
         from exactnet.construct.one_layer import build_one_layer
 
         return build_one_layer(data, seed=seed)
     if method != "two-hidden-layer":
-        raise CapacityError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+        raise ArgumentError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
     return build_two_layer(data, a1, a2, seed=seed, progress=progress)
 
 

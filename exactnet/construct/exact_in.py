@@ -20,7 +20,7 @@ from exactnet.capacity import check_width_ceiling, parameter_count
 from exactnet.construct.dyadic import PROJECTION_DRAWS, DyadicParts, build_dyadic, dyadic_capacity, segment_bounds
 from exactnet.construct.projection import project
 from exactnet.dataset import Dataset
-from exactnet.errors import CapacityError, DataError
+from exactnet.errors import ArgumentError, CapacityError, DataError
 from exactnet.rational import Q, to_text
 
 TARGETS = ("rational", "float64", "int64")
@@ -120,14 +120,14 @@ def build_exact_in(data: Dataset, target: str, a1: int | None = None, a2: int | 
     (at most ``MAX_CANDIDATES`` builds); none: ``CapacityError`` naming the smallest span
     reached and what would work. Raises ``DataError`` for data the target cannot hold."""
     if target not in TARGETS:
-        raise CapacityError(f"unknown arithmetic {target!r}; expected one of {', '.join(TARGETS)}")
+        raise ArgumentError(f"unknown arithmetic {target!r}; expected one of {', '.join(TARGETS)}")
     check_data(data, target)
     m = data.outputs
     if (a1 is None) != (a2 is None):
-        raise CapacityError("the dyadic construction takes both widths --a1 and --a2, or neither")
+        raise ArgumentError("the dyadic construction takes both widths --a1 and --a2, or neither")
     if a1 is not None and a2 is not None:
         if a1 < 1 or a2 < 1:
-            raise CapacityError(f"widths must be at least 1, got {a1} x {a2}")
+            raise ArgumentError(f"widths must be at least 1, got {a1} x {a2}")
         check_width_ceiling(data.n, m, a1=a1, a2=a2)
         cap = dyadic_capacity(a1, a2, m)
         if cap < data.n:
