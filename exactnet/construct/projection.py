@@ -26,6 +26,7 @@ from exactnet.rational import Q
 
 MAX_BOUND_BITS = 40
 DRAWS_PER_BOUND = 2
+SAMPLE = 20_000  # points checked first for a repeated t (a cheap early "not injective")
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,12 @@ def project(X: tuple[tuple[Any, ...], ...], seed: int = 0, draws: int = DRAWS_PE
     Z64 = np.array(Z, dtype=np.int64) if zmax < 1 << 62 else None  # converted once for every draw
     rng = random.Random(seed)
     for bits in range(MAX_BOUND_BITS + 1):
+        # pigeonhole: |t| <= d * zmax * 2^bits, so fewer than N values of t exist below this bound
+        possible = 2 * d * zmax * (1 << bits) + 1 >= len(Z)
         found = []
         for _ in range(draws):
-            r = [rng.randint(-(1 << bits), 1 << bits) for _ in range(d)]
-            made = _made(scale, r, Z, "random", zmax, Z64)
+            r = [rng.randint(-(1 << bits), 1 << bits) for _ in range(d)]  # drawn even when skipped: same rows
+            made = _made(scale, r, Z, "random", zmax, Z64) if possible else None
             if made and not narrowest:
                 return made
             if made:
@@ -83,13 +86,25 @@ def _made(scale: list[int], r: list[int], Z: list[list[int]], method: str, zmax:
         zmax = max(max(map(abs, z)) for z in Z)
     if zmax * max(1, *map(abs, r)) * len(r) < 1 << 62:  # every product and sum fits int64
         Z64 = np.array(Z, dtype=np.int64) if Z64 is None else Z64
-        t = (Z64 @ np.array(r, dtype=np.int64)).tolist()
-    else:
-        t = [sum(a * b for a, b in zip(r, z)) for z in Z]
+        t64 = Z64 @ np.array(r, dtype=np.int64)
+        if _repeats(t64[:SAMPLE]):  # most rows that fail collide already among the first points
+            return None
+        order64 = np.argsort(t64, kind="stable")
+        ranked = t64[order64]
+        if ranked.size > 1 and bool(np.any(ranked[1:] == ranked[:-1])):
+            return None
+        return Projection(tuple(s * rk for s, rk in zip(scale, r)), tuple(t64.tolist()), tuple(order64.tolist()),
+                          method)
+    t = [sum(a * b for a, b in zip(r, z)) for z in Z]
     if len(set(t)) != len(t):
         return None
     order = sorted(range(len(t)), key=t.__getitem__)
     return Projection(tuple(s * rk for s, rk in zip(scale, r)), tuple(t), tuple(order), method)
+
+
+def _repeats(values: np.ndarray) -> bool:
+    ranked = np.sort(values)
+    return ranked.size > 1 and bool(np.any(ranked[1:] == ranked[:-1]))
 
 
 def _digits(Z: list[list[int]], scale: list[int]) -> Projection:
