@@ -259,3 +259,29 @@ def test_a_failed_invariant_is_an_error_that_survives_python_O():
             "try:\n    require(1 > 2, 'one is not above two')\nexcept InvariantError as e:\n    print(e)\n")
     out = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "one is not above two"
+
+
+def test_one_table_says_which_dtypes_each_export_format_carries():
+    """The API's check and the ONNX and C writers refuse exactly the same pairs, with the same words."""
+    import exactnet
+    from exactnet.export import c, onnx
+    from exactnet.export.api import check_pair
+    from exactnet.export.dtypes import FORMAT_DTYPES, ExportError, parse_dtype
+    from exactnet.export.rounding import round_network
+
+    net = exactnet.build([[0], [1], [2]], [0, 1, 0])
+    refused = {}
+    for fmt in FORMAT_DTYPES:
+        for name in ("float64", "float32", "float16", "bfloat16", "fixed:q8.8", "int64"):
+            try:
+                check_pair(parse_dtype(name), fmt)
+            except ExportError as e:
+                refused[fmt, name] = str(e)
+    assert set(refused) == {("onnx", "fixed:q8.8"), ("onnx", "int64"), ("c", "float16"), ("c", "bfloat16")}
+    for (fmt, name), message in refused.items():
+        if name == "int64":
+            continue  # int64 is written by export.int64, never rounded
+        writer = onnx.model_bytes if fmt == "onnx" else c.header
+        with pytest.raises(ExportError) as e:
+            writer(round_network(net, parse_dtype(name)))
+        assert str(e.value) == message

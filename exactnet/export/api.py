@@ -15,9 +15,9 @@ from exactnet.export import c, int64, npz
 from exactnet.export import onnx as onnx_format
 from exactnet.export.dtypes import (
     DType,
-    ExactInt64,
     ExportError,
     FloatType,
+    check_format_dtype,
     check_tolerance,
     parse_dtype,
     round_float,
@@ -45,12 +45,7 @@ def parse_format(text: str | None, path: str | Path | None = None) -> str:
 
 def check_pair(dtype: DType, fmt: str) -> None:
     """Raise ``ExportError`` for a dtype the format cannot carry (before any work is done)."""
-    if fmt == "onnx" and isinstance(dtype, ExactInt64):
-        raise ExportError("format onnx takes float dtypes; write int64 as c or npz")
-    if fmt == "onnx" and not isinstance(dtype, FloatType):
-        raise ExportError(f"format onnx takes float dtypes (float64, float32, float16, bfloat16), not {dtype.name}")
-    if fmt == "c" and isinstance(dtype, FloatType) and dtype.name not in c.C_FLOATS:
-        raise ExportError(f"format c supports float32, float64 and fixed-point dtypes, not {dtype.name}")
+    check_format_dtype(fmt, dtype)
 
 
 def file_bytes(net: Network, rounded: RoundedNetwork | int64.Int64Network, fmt: str) -> bytes:

@@ -14,17 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from exactnet.export.dtypes import ExportError, FixedType, FloatType
+from exactnet.export.dtypes import ExportError, FixedType, FloatType, check_format_dtype
 from exactnet.export.rounding import RoundedNetwork
 
-C_FLOATS = {"float32": ("float", "f"), "float64": ("double", "")}
+C_TYPES = {"float32": ("float", "f"), "float64": ("double", "")}  # C99 type and literal suffix
 
 
 def header(rounded: RoundedNetwork) -> str:
     """The header text for ``rounded``; raises ``ExportError`` for float16/bfloat16 (no C99 type)."""
     dt = rounded.dtype
-    if isinstance(dt, FloatType) and dt.name not in C_FLOATS:
-        raise ExportError(f"format c supports float32, float64 and fixed-point dtypes, not {dt.name}")
+    check_format_dtype("c", dt)
     sizes = [rounded.arrays[0][0].shape[1]] + [W.shape[0] for W, _ in rounded.arrays]
     lines = [
         f"/* exactnet network, {dt.name}: {' -> '.join(map(str, sizes))}, relu between layers. */",
@@ -62,7 +61,7 @@ def header(rounded: RoundedNetwork) -> str:
 def _literal(dt: FixedType | FloatType) -> Callable[[Any], str]:
     if isinstance(dt, FixedType):
         return lambda v: _int_literal(int(v), dt.storage_bits)
-    suffix = C_FLOATS[dt.name][1]
+    suffix = C_TYPES[dt.name][1]
 
     def lit(v: float) -> str:
         if v != v or v in (float("inf"), float("-inf")):
@@ -78,7 +77,7 @@ def _int_literal(v: int, bits: int) -> str:
 
 
 def _float_prelude(dt: FloatType) -> list[str]:
-    ctype = C_FLOATS[dt.name][0]
+    ctype = C_TYPES[dt.name][0]
     return [
         f"typedef {ctype} exactnet_t;", f"typedef {ctype} exactnet_acc_t;", "",
         "#define EXACTNET_BIAS(b) (b)",

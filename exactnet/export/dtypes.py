@@ -135,6 +135,25 @@ FLOATS = {
     "bfloat16": FloatType("bfloat16", 8, -132, 128, np.dtype(ml_dtypes.bfloat16)),
 }
 AUTO_WIDTHS = (8, 16, 32, 64)
+C_FLOATS = ("float32", "float64")  # the float types with a C99 type
+
+# Which dtypes each export format carries: the one table every writer and the API consult.
+FORMAT_DTYPES = {
+    "npz": "every dtype",
+    "json": "every dtype (the exact network itself)",
+    "onnx": "float64, float32, float16 and bfloat16",
+    "c": "float32, float64, fixed point and int64",
+}
+
+
+def check_format_dtype(fmt: str, dtype: DType) -> None:
+    """Raise ``ExportError`` when format ``fmt`` cannot carry ``dtype`` (see ``FORMAT_DTYPES``)."""
+    if fmt == "onnx" and isinstance(dtype, ExactInt64):
+        raise ExportError("format onnx takes float dtypes; write int64 as c or npz")
+    if fmt == "onnx" and not isinstance(dtype, FloatType):
+        raise ExportError(f"format onnx takes float dtypes ({FORMAT_DTYPES['onnx']}), not {dtype.name}")
+    if fmt == "c" and isinstance(dtype, FloatType) and dtype.name not in C_FLOATS:
+        raise ExportError(f"format c supports {FORMAT_DTYPES['c']}, not {dtype.name}")
 
 
 def parse_dtype(text: str) -> DType:

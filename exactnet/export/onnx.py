@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from exactnet.export.dtypes import ExportError, FloatType
+from exactnet.export.dtypes import ExportError, check_format_dtype
 from exactnet.export.rounding import RoundedNetwork
 
 OPSET = 17
@@ -27,8 +27,7 @@ def _module(name: str) -> Any:
 def model_bytes(rounded: RoundedNetwork) -> bytes:
     """The serialized, checked model. Raises ``ExportError`` for a fixed-point dtype, without
     onnx, or when onnxruntime (if installed) cannot run the dtype."""
-    if not isinstance(rounded.dtype, FloatType):
-        raise ExportError(f"format onnx takes float dtypes, not {rounded.dtype.name}")
+    check_format_dtype("onnx", rounded.dtype)
     onnx = _module("onnx")
     from onnx import helper, numpy_helper
 
