@@ -1,7 +1,8 @@
 """The one place that chooses exactnet's exact number type.
 
-``Q`` is ``gmpy2.mpq`` when gmpy2 imports, ``fractions.Fraction`` otherwise; setting the
-environment variable ``EXACTNET_BACKEND=python`` forces ``Fraction``. Every other module
+``Q`` is ``gmpy2.mpq`` (gmpy2 is a required dependency); setting the environment variable
+``EXACTNET_BACKEND=python`` makes it ``fractions.Fraction``, the pure-Python path that must
+give identical results. Every other module
 imports ``Q`` from here, so both backends compute the same rationals.
 
 Conversions are exact: ``to_rational`` never rounds. A float (Python or numpy) becomes its

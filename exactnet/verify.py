@@ -27,7 +27,7 @@ division. Everything is an integer; nothing is rounded.
 Two engines compute the same integers:
 
 * ``"python"``: the plain evaluator, every product a sum of Python integer products.
-* ``"flint"`` (the default when python-flint is installed): each product runs in FLINT. Small
+* ``"flint"`` (the default; python-flint is a required dependency): each product runs in FLINT. Small
   results come from one matrix product; when the activations are small and the weights wide
   (the second layer of a memorizing network), each neuron is one matrix-vector product, which
   FLINT runs classically in time linear in the weights' size. When a linear row's common
@@ -55,22 +55,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, cast
 
+import flint
+from gmpy2 import mpq as _mpq
+
 from exactnet import span, verify_dyadic, verify_piecewise
 from exactnet.dataset import Dataset
 from exactnet.network import Layer, Network
 from exactnet.rational import to_text
-
-try:
-    import flint
-
-    HAVE_FLINT = True
-except ImportError:  # pragma: no cover - exercised only without python-flint
-    HAVE_FLINT = False
-
-try:
-    from gmpy2 import mpq as _mpq
-except ImportError:  # pragma: no cover - exercised only without gmpy2
-    _mpq = Fraction
 
 Progress = Callable[[int, int], None]
 BLOCK = 1000  # most points evaluated at once (bounds memory: a block's activations live together)
@@ -224,7 +215,7 @@ ENGINES = ("float64", "prefix", "integer", "piecewise", "flint", "python")
 
 def _general(engine: str) -> str:
     """The general evaluator's engine for ``engine`` (the dyadic paths map to FLINT)."""
-    return engine if engine in ("flint", "python") else ("flint" if HAVE_FLINT else "python")
+    return engine if engine in ("flint", "python") else "flint"
 
 
 def _engine(engine: str | None) -> str:
@@ -232,8 +223,6 @@ def _engine(engine: str | None) -> str:
         return "float64"
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
-    if engine == "flint" and not HAVE_FLINT:
-        raise ValueError("engine 'flint' needs python-flint, which is not installed")
     return engine
 
 
@@ -421,7 +410,7 @@ def _forward(plan: _Plan, A: list[list[int]], r: list[int]) -> list[tuple[list[A
 
 # -- the integer kernels (FLINT) ------------------------------------------------------------------
 
-_ZERO = flint.fmpz(0) if HAVE_FLINT else 0
+_ZERO = flint.fmpz(0)
 
 
 def _columns(M: Any, amax: Any, layer: _Rows) -> list[list[Any]]:
