@@ -9,10 +9,10 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from exactnet.evaluate import evaluate_all
 from exactnet.labels import argmax_hits, read_for, stored
 from exactnet.network import Network
 from exactnet.rational import to_text
-from exactnet.verify import evaluate_all
 from exactnet.verify import verify as check
 
 from .common import EXIT_CHECK_FAILED, arithmetic_rows, fail, out, progress, table, user_errors

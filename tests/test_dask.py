@@ -43,7 +43,7 @@ def test_dyadic_paths_give_the_local_certificate(client, engine, monkeypatch):
 
 
 def test_the_general_path_gives_the_local_certificate(client, monkeypatch):
-    monkeypatch.setattr(importlib.import_module("exactnet.verify"), "BLOCK", 20)
+    monkeypatch.setattr(importlib.import_module("exactnet.evaluate"), "BLOCK", 20)
     data = integer_data(100, 3, 2)
     net = build_two_layer(data, 10, 10)
     for n in (net, moved(net, 1, 0, 0, Q(1, 2**100))):

@@ -50,7 +50,7 @@ def test_one_weight_moved_by_2_to_the_minus_100_is_caught_in_every_layer(theorem
 
 def test_the_worst_error_is_carried_across_blocks(theorem3, monkeypatch):
     net, data = theorem3
-    monkeypatch.setattr(importlib.import_module("exactnet.verify"), "BLOCK", 5)
+    monkeypatch.setattr(importlib.import_module("exactnet.evaluate"), "BLOCK", 5)
     first = data.X[0]
     big = moved(net, 2, 0, 0, Q(1, 2**90))  # every point off a little ...
     per_point = [max(abs(a - Fraction(int(b.numerator), int(b.denominator))) for a, b in zip(forward(big, x), y))
@@ -186,8 +186,8 @@ def test_the_verifiers_trusted_base_is_what_its_docstring_names():
                 names = [".".join(parts)] if parts else [a.name for a in node.names]
                 todo += [n for n in names if (root / (n.replace(".", "/") + ".py")).exists()]
     assert not any(n.startswith("construct") for n in seen)
-    assert seen - {"verify"} == {"dataset", "errors", "network", "output_range", "rational", "span", "verify_dyadic",
-                                 "verify_piecewise", "verify_prefix"}
+    assert seen - {"verify"} == {"dataset", "errors", "evaluate", "network", "output_range", "rational", "span",
+                                 "verify_dyadic", "verify_piecewise", "verify_prefix"}
     for name in seen - {"verify"}:
         assert f"``{name}``" in module.__doc__
 

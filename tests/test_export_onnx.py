@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from exactnet.construct.build import build_two_layer
+from exactnet.evaluate import preactivations
 from exactnet.export import ExportError, export_network, parse_dtype
 from exactnet.export import onnx as onnx_format
 from exactnet.export.bound import float_bound
@@ -14,7 +15,6 @@ from exactnet.export.measure import error_stats
 from exactnet.export.rounding import round_network
 from exactnet.rational import Q
 from exactnet.synthetic import integer_data
-from exactnet.verify import preactivations
 
 pytest.importorskip("onnxruntime")
 

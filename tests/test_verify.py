@@ -7,11 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import exactnet
+from exactnet.evaluate import evaluate_all
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
 from exactnet.strategies import datasets, networks
 from exactnet.synthetic import integer_data
-from exactnet.verify import evaluate_all, verify
+from exactnet.verify import verify
 
 
 def _tamper(net: Network, layer: int, row: int, col: int, delta) -> Network:

@@ -5,7 +5,7 @@ A network that memorizes the data exactly reproduces the data's sum of squares e
 chi-square variable with N degrees of freedom, about N); a model that fits only part of the
 noise falls short. Data are drawn by ``random.Random(seed).gauss`` and rounded to ``decimals``
 decimal places, so every value is an exact rational; the sums are computed exactly by
-``verify.evaluate_all``, the verifier's own evaluation.
+``evaluate.evaluate_all``, the verifier's own general evaluator.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from exactnet.analysis.report import Column, Report
 from exactnet.construct.build import build_two_layer
 from exactnet.dataset import Dataset
 from exactnet.errors import ArgumentError
+from exactnet.evaluate import evaluate_all
 from exactnet.network import Network
-from exactnet.verify import evaluate_all
 
 MAX_POINTS = 20_000
 ONE_LAYER_LIMIT = 1000  # above this, the interpolant's N - 1 neurons make exact evaluation slow

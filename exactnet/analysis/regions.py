@@ -15,9 +15,9 @@ from typing import Any
 from exactnet.analysis.report import Column, Report
 from exactnet.dataset import Dataset
 from exactnet.errors import DataError
+from exactnet.evaluate import preactivations
 from exactnet.network import Network
 from exactnet.rational import Q, bits
-from exactnet.verify import preactivations
 
 Affine = tuple[Any, Any]  # (slope, intercept) of a function of the one input
 
@@ -45,7 +45,7 @@ class Regions:
 
 def activation_patterns(net: Network, X: Sequence[Sequence[Any]]) -> list[list[tuple[bool, ...]]]:
     """For every hidden layer, the on/off vector of every point (exact evaluation,
-    ``verify.preactivations``)."""
+    ``evaluate.preactivations``)."""
     return [[tuple(z > 0 for z in row) for row in layer] for layer in preactivations(net, X)[:-1]]
 
 

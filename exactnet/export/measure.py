@@ -19,6 +19,7 @@ import numpy as np
 
 from exactnet import verify_dyadic
 from exactnet.dataset import Dataset
+from exactnet.evaluate import evaluate_all, preactivations
 from exactnet.export import int64
 from exactnet.export.bound import float_bound
 from exactnet.export.dtypes import (
@@ -36,7 +37,6 @@ from exactnet.export.rounding import RoundedNetwork, integer_bits, quantize_inpu
 from exactnet.labels import stored
 from exactnet.network import Network
 from exactnet.rational import Q
-from exactnet.verify import evaluate_all, preactivations
 
 WORST = 5
 INF = math.inf

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from exactnet.dataset import Dataset
+from exactnet.evaluate import preactivations
 from exactnet.export.dtypes import FixedType, check_tolerance
 from exactnet.export.emulate import fixed_forward, mpfr_forward
 from exactnet.export.rounding import integer_bits, quantize_inputs, round_network
 from exactnet.network import Network
 from exactnet.rational import Q
-from exactnet.verify import preactivations
 
 MAX_BITS = 1 << 14
 FLOAT64_BITS = 53

@@ -1,0 +1,322 @@
+"""The general exact evaluator: any network, any rational data, every number exact.
+
+The general evaluator takes points in blocks (at most ``BLOCK`` at a time, so memory stays
+bounded), optionally spread over worker processes; the certificate does not depend on how the
+work was split.
+
+Activations are kept as integers with a denominator per point and per neuron,
+``H[n, i] = Hn[n, i] / (r[n] * c[i])``. A layer folds the column denominators into its
+weights, clears each weight row (bias appended) to integers with its least common denominator
+``D_o`` and multiplies exactly, ``P = [Hn | r] @ Wn^T``, so the layer's output is
+``P[n, o] / (r[n] * D_o)``: the sign of ``P`` is the sign of the output, and relu needs no
+division. Everything is an integer; nothing is rounded.
+
+Two engines compute the same integers:
+
+* ``"python"``: the plain evaluator, every product a sum of Python integer products.
+* ``"flint"`` (the default; python-flint is a required dependency): each product runs in
+  FLINT. Small results come from one matrix product; when the activations are small and the weights wide
+  (the second layer of a memorizing network), each neuron is one matrix-vector product, which
+  FLINT runs classically in time linear in the weights' size. When a linear row's common
+  denominator dwarfs its terms' (a last layer reading many neurons with different ``D_o``),
+  the row is summed as a balanced tree over its terms, clearing denominators pairwise (lcm of
+  two at a time): the same integers, with operands of balanced size instead of one huge
+  common multiplier per term.
+
+Cost: one block of ``B`` points through a layer with ``m`` inputs and ``a`` outputs takes
+``B * m * a`` integer products of the entries' sizes; the tree takes ``O(log m)`` rounds of
+``B * m`` products of balanced operands, the last of half the common denominator's size.
+
+This module imports nothing from ``exactnet.construct``; ``verify`` uses it for networks the
+dyadic and piecewise paths do not cover, and export and analysis for exact outputs and
+pre-activations.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, cast
+
+import flint
+from gmpy2 import mpq as _mpq
+
+from exactnet.network import Layer, Network
+
+Progress = Callable[[int, int], None]
+BLOCK = 1000  # most points evaluated at once (bounds memory: a block's activations live together)
+ENGINES = ("float64", "prefix", "integer", "piecewise", "flint", "python")  # verify's paths
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One point whose output differs: data index (0-based), expected, got, got - expected."""
+
+    index: int
+    expected: tuple[Fraction, ...]
+    got: tuple[Fraction, ...]
+    difference: tuple[Fraction, ...]
+
+
+def evaluate_all(net: Network, X: Sequence[Sequence[Any]], *, engine: str | None = None,
+                 progress: Progress | None = None, jobs: int = 1) -> list[tuple[Fraction, ...]]:
+    """Exact outputs of ``net`` for every row of ``X`` (rationals), as Fractions.
+
+    ``engine`` and ``jobs`` as in ``verify``; ``progress(done, total)`` counts points."""
+    out: list[tuple[Fraction, ...]] = []
+    for part in run(Plan(net, general(engine)), X, None, 0, progress, jobs):
+        out.extend(part)
+    return out
+
+
+def preactivations(net: Network, X: Sequence[Sequence[Any]], *,
+                   engine: str | None = None) -> list[list[tuple[Fraction, ...]]]:
+    """``out[k][n]``: the exact pre-activation vector of layer k + 1 at input ``X[n]`` (Fractions);
+    the last entry is the network's output. Each layer's values come from ``evaluate_all`` on
+    the network cut after that layer (its activation made linear)."""
+    out = []
+    for k, last in enumerate(net.layers, start=1):
+        head = net.layers[: k - 1] + (Layer(last.weights, last.bias, "linear"),)
+        out.append(evaluate_all(Network(head), X, engine=engine))
+    return out
+
+
+def general(engine: str | None) -> str:
+    """The general evaluator's engine for a path name: "python", else "flint" (the dyadic and
+    piecewise paths map to FLINT). Raises ``ValueError`` for an unknown name."""
+    if engine is not None and engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
+    return "python" if engine == "python" else "flint"
+
+
+# -- the integer form of the network, prepared once -------------------------------------------
+
+class _Rows:
+    """One layer cleared to integers: ``Wn[o]`` = ``D[o] * [W[o, i] / c[i] ..., bias[o]]``."""
+
+    def __init__(self, Wn: list[list[int]], D: list[int], relu: bool) -> None:
+        self.Wn, self.D, self.relu = Wn, D, relu
+        self.colmax = max(abs(w) for row in Wn for w in row)
+        self._flint: dict[str, Any] = {}
+
+    def flint(self, form: str) -> Any:
+        """``Wn`` as FLINT matrices, made on first use: "T" (Wn^T), "cols" (one m x 1 per row)."""
+        if form not in self._flint:
+            if form == "T":
+                self._flint[form] = flint.fmpz_mat(self.Wn).transpose()
+            else:
+                self._flint[form] = [flint.fmpz_mat([[w] for w in row]) for row in self.Wn]
+        return self._flint[form]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_flint": {}}  # FLINT objects are rebuilt where they are used
+
+
+class _Tree:
+    """A linear layer summed term by term: for each output, the nonzero terms
+    ``(input index, numerator, denominator)`` of ``W[o, i] / c[i]`` (index -1: the bias)."""
+
+    def __init__(self, terms: list[list[tuple[int, int, int]]]) -> None:
+        self.terms = terms
+
+
+class Plan:
+    """The network as integer layers (data independent, so prepared once and shared)."""
+
+    def __init__(self, net: Network, engine: str) -> None:
+        self.engine = engine
+        self.layers: list[_Rows | _Tree] = []
+        c = [1] * net.input_dim
+        for k, layer in enumerate(net.layers):
+            last = k == len(net.layers) - 1
+            fr = [[(int(w.numerator), int(w.denominator) * ci) for w, ci in zip(row, c)]
+                  + [(int(b.numerator), int(b.denominator))] for row, b in zip(layer.weights, layer.bias)]
+            fr = [[_reduced(n, d) for n, d in row] for row in fr]
+            D = [math.lcm(*(d for _, d in row)) for row in fr]
+            if engine == "flint" and last and any(_tree_pays(row, Do) for row, Do in zip(fr, D)):
+                self.layers.append(_Tree([[(i if i < len(row) - 1 else -1, n, d) for i, (n, d) in enumerate(row)
+                                           if n != 0] for row in fr]))
+            else:
+                Wn = [[n * (Do // d) for n, d in row] for row, Do in zip(fr, D)]
+                self.layers.append(_Rows(Wn, D, layer.activation == "relu"))
+            c = D
+
+
+def _reduced(n: int, d: int) -> tuple[int, int]:
+    g = math.gcd(n, d)
+    return n // g, d // g
+
+
+def _tree_pays(row: list[tuple[int, int]], D: int) -> bool:
+    """True when the common denominator dwarfs the terms' own (pairwise clearing is cheaper)."""
+    return D.bit_length() > 4 * max(d.bit_length() for _, d in row) + 64
+
+
+# -- running blocks, in this process or in workers ---------------------------------------------
+
+_state: dict[str, Any] = {}
+
+
+def run(plan: Plan, X: Sequence[Sequence[Any]], Y: list[tuple[tuple[int, int], ...]] | None, keep: int,
+         progress: Progress | None, jobs: int, client: Any = None) -> list[Any]:
+    """Evaluate every block; one result per block, in data order (on ``client``'s dask cluster
+    when given, one task per block)."""
+    n = len(X)
+    rows = [tuple((int(v.numerator), int(v.denominator)) for v in x) for x in X]
+    jobs = max(1, min(int(jobs), n))
+    size = min(BLOCK, max(64, -(-n // (4 * jobs)))) if jobs > 1 else BLOCK
+    blocks = [(s, min(s + size, n)) for s in range(0, n, size)]
+    state = {"plan": plan, "rows": rows, "Y": Y, "keep": keep}
+    results = []
+    done = 0
+    if client is not None:
+        [sent] = client.scatter([state], broadcast=True)  # a list: one future, keyed by content
+        for b, future in zip(blocks, [client.submit(_block, b, sent, pure=False) for b in blocks]):
+            results.append(future.result())
+            if progress:
+                progress(b[1], n)
+        return results
+    if jobs == 1 or len(blocks) == 1:
+        for b in blocks:
+            results.append(_block(b, state))
+            done = b[1]
+            if progress:
+                progress(done, n)
+        return results
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
+                                      else "spawn")
+    with ctx.Pool(jobs, initializer=_init, initargs=(state,)) as pool:
+        for b, result in zip(blocks, pool.imap(_block, blocks)):
+            results.append(result)
+            done = b[1]
+            if progress:
+                progress(done, n)
+    return results
+
+
+def _init(state: dict[str, Any]) -> None:
+    _state.update(state)
+
+
+def _block(bounds: tuple[int, int], state: dict[str, Any] | None = None) -> Any:
+    """Evaluate points ``start..end-1`` (``state``: this process's, or the worker's from ``_init``):
+    a verify summary ``(failed, worst, failures)`` when outputs are known, else Fractions."""
+    start, end = bounds
+    state = state or _state
+    plan, Y, keep = state["plan"], state["Y"], state["keep"]
+    rows = state["rows"][start:end]
+    r = [math.lcm(*(d for _, d in x)) for x in rows]
+    A = [[n * (rn // d) for n, d in x] + [rn] for x, rn in zip(rows, r)]
+    outs = _forward(plan, A, r)  # per output o: (V_o, L_o) with value V_o[k] / (r[k] * L_o)
+    if Y is None:
+        return [tuple(_fraction(V[k], r[k] * L) for V, L in outs) for k in range(len(rows))]
+    return tally(((start + k, tuple(_fraction(V[k], r[k] * L) for V, L in outs), want)
+                   for k, want in enumerate(Y[start:end])
+                   if not all(V[k] * q == p * r[k] * L for (V, L), (p, q) in zip(outs, want))), keep)
+
+
+def tally(mismatches: Any, keep: int) -> tuple[int, Fraction, list[Failure]]:
+    """``(failed, worst, failures)`` from the points whose outputs differ, each given as
+    ``(index, got, want)`` with ``want`` as (numerator, denominator) pairs; the first ``keep``
+    are listed."""
+    failed, worst, failures = 0, Fraction(0), []
+    for index, got, want in mismatches:
+        failed += 1
+        expected = tuple(Fraction(p, q) for p, q in want)
+        diff = tuple(g - e for g, e in zip(got, expected))
+        worst = max(worst, *(abs(x) for x in diff))
+        if len(failures) < keep:
+            failures.append(Failure(index, expected, got, diff))
+    return failed, worst, failures
+
+
+def _fraction(n: Any, d: Any) -> Fraction:
+    """n / d as a Fraction, reduced by GMP when available (large n, d)."""
+    q = _mpq(int(n), int(d))
+    return Fraction(int(q.numerator), int(q.denominator))
+
+
+def _forward(plan: Plan, A: list[list[int]], r: list[int]) -> list[tuple[list[Any], int]]:
+    """All layers on one block. ``A`` rows end with ``r[n]``; returns per output (V_o, L_o),
+    the output at point k being ``V_o[k] / (r[k] * L_o)``."""
+    if plan.engine == "python":
+        for layer in plan.layers:
+            layer = cast(_Rows, layer)  # the python engine's plan holds only _Rows
+            P = [[sum(a * w for a, w in zip(arow, wrow)) for wrow in layer.Wn] for arow in A]
+            if layer.relu:
+                P = [[v if v > 0 else 0 for v in row] for row in P]
+            A = [row + [rn] for row, rn in zip(P, r)]
+        return [([row[o] for row in A], Do) for o, Do in enumerate(layer.D)]
+    M = flint.fmpz_mat(A)
+    amax = max(max(map(abs, row)) for row in A)
+    rcol = [flint.fmpz(v) for v in r]
+    columns: list[list[Any]] = []
+    for k, layer in enumerate(plan.layers):
+        if isinstance(layer, _Tree):
+            if k == 0:
+                ents, m = M.entries(), M.ncols()
+                columns = [ents[i::m] for i in range(m)]
+            else:
+                columns = columns + [rcol]
+            return [_tree_sum(columns, terms, len(rcol)) for terms in layer.terms]
+        if k > 0:
+            flat: list[Any] = []
+            for row in zip(*columns, rcol):
+                flat.extend(row)
+            M = flint.fmpz_mat(len(rcol), len(columns) + 1, flat)
+        columns = _columns(M, amax, layer)
+        if k == len(plan.layers) - 1:
+            return [(col, Do) for col, Do in zip(columns, layer.D)]
+        amax = max(max(max(col), -min(col)) for col in columns + [rcol])
+    raise AssertionError("the last layer returns")  # pragma: no cover
+
+
+# -- the integer kernels (FLINT) ------------------------------------------------------------------
+
+_ZERO = flint.fmpz(0)
+
+
+def _columns(M: Any, amax: Any, layer: _Rows) -> list[list[Any]]:
+    """The columns of ``M @ Wn^T`` (relu applied for relu layers), as lists of FLINT integers.
+
+    Small results come from one FLINT matrix product. When one factor is small and the other
+    large (small activations, wide weights), each output is its own matrix-vector product:
+    FLINT then runs the classical product, which is linear in the large operand's size,
+    where the general product would work modulo as many primes as the result has words.
+    ``amax`` bounds the absolute value of every entry of ``M``."""
+    a = len(layer.Wn)
+    bound = amax * M.ncols() * layer.colmax  # |entry of M @ Wn^T| <= bound
+    if bound.bit_length() < 62 or min(amax.bit_length(), layer.colmax.bit_length()) > 128:
+        ents = (M * layer.flint("T")).entries()
+        columns = [ents[o::a] for o in range(a)]
+    else:
+        columns = [(M * col).entries() for col in layer.flint("cols")]
+    if layer.relu:
+        columns = [[v if v > 0 else _ZERO for v in col] for col in columns]
+    return columns
+
+
+def _tree_sum(columns: list[list[Any]], terms: list[tuple[int, int, int]], n: int) -> tuple[list[Any], int]:
+    """``V[k] = sum_i columns[i][k] * num_i * (L / den_i)`` and ``L = lcm(den_i)``, summed as a
+    balanced tree: two partial sums with denominators d1, d2 merge as
+    ``V1 * (l / d1) + V2 * (l / d2)`` with ``l = lcm(d1, d2)``, so operands stay of balanced
+    size. Index -1 reads the last column (r[k], for the bias). Each merge runs in FLINT."""
+    items: list[tuple[Any, int]] = []
+    for i, num, den in terms:
+        vec = flint.fmpz_mat(n, 1, columns[i])
+        items.append((vec if num == 1 else vec * flint.fmpz(num), den))
+    if not items:
+        return [_ZERO] * n, 1
+    while len(items) > 1:
+        merged = []
+        for (v1, d1), (v2, d2) in zip(items[0::2], items[1::2]):
+            g = math.gcd(d1, d2)
+            m1, m2 = d2 // g, d1 // g
+            merged.append((v1 * flint.fmpz(m1) + v2 * flint.fmpz(m2), d1 * m1))
+        if len(items) % 2:
+            merged.append(items[-1])
+        items = merged
+    return items[0][0].entries(), items[0][1]
