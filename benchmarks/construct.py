@@ -29,7 +29,7 @@ COMPARED_HEADER = ["method", "data", "points", "outputs", "widths", "neurons", "
 
 
 def row(k: int) -> dict:
-    from exactnet.construct.build import build_two_layer
+    from exactnet.construct.theorem3 import build_two_layer
     from exactnet.synthetic import integer_data
     from exactnet.verify import verify
 

@@ -17,8 +17,8 @@ import math
 import time
 
 from benchmarks.common import markdown, save
-from exactnet.construct.build import build_two_layer
 from exactnet.construct.one_layer import build_one_layer
+from exactnet.construct.theorem3 import build_two_layer
 from exactnet.export import ExportError, measure, min_precision, parse_dtype
 from exactnet.synthetic import integer_data
 

@@ -32,7 +32,7 @@ DEFAULT_KS = (8, 16, 32, 64, 100, 141, 200)
 def row(k: int, n: int, dim: int, high: int, seed: int, jobs: int, flint_max: int = 0) -> dict:
     """One measurement (run in a fresh process by ``run_row``); k = 0 lets the builder choose
     the widths. The default verify path, and the general FLINT path too when n <= flint_max."""
-    from exactnet.construct.build import build_two_layer
+    from exactnet.construct.theorem3 import build_two_layer
     from exactnet.synthetic import integer_data
     from exactnet.verify import verify
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import typer
 
-from exactnet.construct.build import METHODS, choose_widths
+from exactnet.construct.build import METHODS
 from exactnet.construct.build import build as construct
+from exactnet.construct.widths import choose_widths
 from exactnet.dataset import read
 from exactnet.labels import ENCODINGS, read_labelled
 from exactnet.network import check_writable

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from exactnet.construct.build import build_two_layer
+from exactnet.construct.theorem3 import build_two_layer
 from exactnet.rational import to_text
 from exactnet.synthetic import integer_data
 from exactnet.verify import verify

@@ -7,7 +7,7 @@ import pytest
 from exactnet.analysis.bits import synthetic, two_layer_bits
 from exactnet.analysis.plan import best_capacity, plan_budget, plan_points, two_layer_candidates
 from exactnet.capacity import smallest_two_layer, two_layer_capacity
-from exactnet.construct.build import build_two_layer
+from exactnet.construct.theorem3 import build_two_layer
 from exactnet.errors import ArgumentError
 from exactnet.verify import verify
 

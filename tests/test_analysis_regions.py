@@ -6,8 +6,8 @@ import pytest
 
 from exactnet.analysis.bits import synthetic
 from exactnet.analysis.regions import analyse, count_pieces, piecewise
-from exactnet.construct.build import build_two_layer
 from exactnet.construct.one_layer import build_one_layer
+from exactnet.construct.theorem3 import build_two_layer
 from exactnet.dataset import Dataset
 from exactnet.errors import DataError
 from exactnet.network import Layer, Network

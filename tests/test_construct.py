@@ -3,8 +3,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import exactnet
-from exactnet.construct.build import build_two_layer
 from exactnet.construct.projection import project
+from exactnet.construct.theorem3 import build_two_layer
 from exactnet.errors import ArgumentError, CapacityError
 from exactnet.rational import Q
 from exactnet.strategies import datasets

@@ -11,7 +11,7 @@ from oracle import moved
 from typer.testing import CliRunner
 
 import exactnet
-from exactnet.construct.build import build_two_layer
+from exactnet.construct.theorem3 import build_two_layer
 from exactnet.rational import Q
 from exactnet.synthetic import integer_data
 from exactnet.verify import verify

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from export_helpers import compiler, run_c
 
-from exactnet.construct.build import build_two_layer
+from exactnet.construct.theorem3 import build_two_layer
 from exactnet.dataset import Dataset
 from exactnet.export import ExportError, measure, parse_dtype
 from exactnet.export.c import header

@@ -9,7 +9,7 @@ import pytest
 from exactnet_cli.main import app
 from typer.testing import CliRunner
 
-from exactnet.construct.build import build_two_layer
+from exactnet.construct.theorem3 import build_two_layer
 from exactnet.dataset import read
 from exactnet.export import min_precision
 from exactnet.network import Network

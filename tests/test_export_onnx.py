@@ -4,7 +4,7 @@ and the report's runtime error is what onnxruntime gives."""
 import numpy as np
 import pytest
 
-from exactnet.construct.build import build_two_layer
+from exactnet.construct.theorem3 import build_two_layer
 from exactnet.evaluate import preactivations
 from exactnet.export import ExportError, export_network, parse_dtype
 from exactnet.export import onnx as onnx_format

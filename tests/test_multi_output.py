@@ -8,7 +8,8 @@ from typer.testing import CliRunner
 
 import exactnet
 from exactnet.capacity import smallest_two_layer, two_layer_capacity
-from exactnet.construct.build import build_two_layer, choose_widths
+from exactnet.construct.theorem3 import build_two_layer
+from exactnet.construct.widths import choose_widths
 from exactnet.errors import CapacityError
 from exactnet.network import Network
 from exactnet.strategies import datasets

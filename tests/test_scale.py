@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from exactnet.construct.build import build_two_layer
+from exactnet.construct.theorem3 import build_two_layer
 from exactnet.network import Layer, Network
 from exactnet.rational import BACKEND, Q
 from exactnet.synthetic import integer_data
@@ -77,7 +77,7 @@ def test_progress_counts_points(case):
 def test_both_backends_build_the_identical_network():
     code = (
         "import json; from exactnet.rational import BACKEND; from exactnet.synthetic import integer_data;"
-        "from exactnet.construct.build import build_two_layer; from exactnet.verify import network_digest;"
+        "from exactnet.construct.theorem3 import build_two_layer; from exactnet.verify import network_digest;"
         "net = build_two_layer(integer_data(400, 5, 3), 20, 20, seed=3);"
         "print(json.dumps([BACKEND, network_digest(net)]))"
     )

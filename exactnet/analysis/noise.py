@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from exactnet.analysis.bits import one_layer_available
 from exactnet.analysis.report import Column, Report
-from exactnet.construct.build import build_two_layer
+from exactnet.construct.theorem3 import build_two_layer
 from exactnet.dataset import Dataset
 from exactnet.errors import ArgumentError
 from exactnet.evaluate import evaluate_all

@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from exactnet.construct.build import provenance
+from exactnet.construct.assembly import provenance
 from exactnet.construct.projection import Projection, project
 from exactnet.dataset import Dataset
 from exactnet.errors import CapacityError

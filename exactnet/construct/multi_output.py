@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from exactnet.construct.build import assemble, provenance
+from exactnet.construct.assembly import assemble, provenance
 from exactnet.construct.projection import as_rationals, project
 from exactnet.construct.segments import cut
 from exactnet.construct.two_layer import second_layer

@@ -23,7 +23,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from exactnet.construct.build import provenance
+from exactnet.construct.assembly import provenance
 from exactnet.construct.projection import as_rationals, project
 from exactnet.dataset import Dataset
 from exactnet.network import Layer, Network
