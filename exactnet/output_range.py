@@ -164,42 +164,51 @@ def _sweep(net: Network, alpha: Vector, t_lo: Any, t_hi: Any) -> tuple[list[Any]
     for u, (a, b) in enumerate(zip(alpha, b1)):
         if a != 0 and t_lo < -b / a < t_hi:
             units.setdefault(-b / a, []).append(u)
-    knots = sorted(units)
-    ends = [t_lo, *knots, t_hi]
+    ends = [t_lo, *sorted(units), t_hi]
     mid = (ends[0] + ends[1]) / 2
     on = [a * mid + b > 0 for a, b in zip(alpha, b1)]
-    W2 = second.weights
-    A = [sum((W2[j][u] * alpha[u] for u in range(len(on)) if on[u]), Q(0)) for j in range(len(W2))]
-    B = [second.bias[j] + sum((W2[j][u] * b1[u] for u in range(len(on)) if on[u]), Q(0)) for j in range(len(W2))]
+    A, B = _combine(second.weights, second.bias, alpha, b1, on)  # layer 2's pre-activations: A t + B
     ts: list[Any] = []
     values: list[Vector] = []
+    form = (A, B)
     for i in range(len(ends) - 1):
         if i > 0:
             for u in units[ends[i]]:
-                sign = -1 if on[u] else 1
-                on[u] = not on[u]
-                for j in range(len(W2)):
-                    A[j] += sign * W2[j][u] * alpha[u]
-                    B[j] += sign * W2[j][u] * b1[u]
+                _toggle(second.weights, u, alpha[u], b1[u], on, A, B)
         if len(net.layers) == 2:
             _emit(ts, values, ends[i], A, B)
         else:
-            _second_layer(net, A, B, ends[i], ends[i + 1], ts, values)
-    if len(net.layers) == 2:
-        _emit(ts, values, ends[-1], A, B)
-    elif ts[-1] != ends[-1]:
-        _second_layer(net, A, B, ends[-1], ends[-1], ts, values)
+            form = _second_layer(net, A, B, ends[i], ends[i + 1], ts, values)
+    _emit(ts, values, ends[-1], *form)  # continuous: the last piece's form holds at its end
     return ts, values
 
 
+def _combine(W: Sequence[Sequence[Any]], bias: Sequence[Any], slope: Sequence[Any], const: Sequence[Any],
+             on: list[bool]) -> tuple[list[Any], list[Any]]:
+    """The linear form ``(S, T)`` of ``W @ h + bias`` in t, where ``h_u = slope_u t + const_u`` for
+    the units that are on and 0 for the others."""
+    S = [sum((row[u] * slope[u] for u in range(len(on)) if on[u]), Q(0)) for row in W]
+    T = [bk + sum((row[u] * const[u] for u in range(len(on)) if on[u]), Q(0)) for row, bk in zip(W, bias)]
+    return S, T
+
+
+def _toggle(W: Sequence[Sequence[Any]], u: int, slope: Any, const: Any, on: list[bool], S: list[Any],
+            T: list[Any]) -> None:
+    """Switch unit ``u`` (``slope t + const``) on or off, updating the form ``(S, T)`` of ``W @ h``."""
+    sign = -1 if on[u] else 1
+    on[u] = not on[u]
+    for k, row in enumerate(W):
+        S[k] += sign * row[u] * slope
+        T[k] += sign * row[u] * const
+
+
 def _second_layer(net: Network, A: list[Any], B: list[Any], p: Any, q: Any, ts: list[Any],
-                  values: list[Vector]) -> None:
+                  values: list[Vector]) -> tuple[list[Any], list[Any]]:
     """Outputs at ``p`` and at every zero crossing of ``A t + B`` inside ``(p, q)``, where the
-    second-layer pre-activations are ``A t + B``."""
+    second-layer pre-activations are ``A t + B``; returns the outputs' form on the last piece."""
     W3, b3 = net.layers[2].weights, net.layers[2].bias
     active = [v > 0 or (v == 0 and a > 0) for a, v in ((a, a * p + b) for a, b in zip(A, B))]
-    C = [sum((row[j] * A[j] for j in range(len(A)) if active[j]), Q(0)) for row in W3]
-    D = [bk + sum((row[j] * B[j] for j in range(len(B)) if active[j]), Q(0)) for row, bk in zip(W3, b3)]
+    C, D = _combine(W3, b3, A, B, active)
     _emit(ts, values, p, C, D)
     crossings: dict[Any, list[int]] = {}
     for j, (a, b) in enumerate(zip(A, B)):
@@ -208,11 +217,8 @@ def _second_layer(net: Network, A: list[Any], B: list[Any], p: Any, q: Any, ts: 
     for c in sorted(crossings):
         _emit(ts, values, c, C, D)
         for j in crossings[c]:
-            sign = -1 if active[j] else 1
-            active[j] = not active[j]
-            for k, row in enumerate(W3):
-                C[k] += sign * row[j] * A[j]
-                D[k] += sign * row[j] * B[j]
+            _toggle(W3, j, A[j], B[j], active, C, D)
+    return C, D
 
 
 def _emit(ts: list[Any], values: list[Vector], t: Any, slope: Sequence[Any], const: Sequence[Any]) -> None:

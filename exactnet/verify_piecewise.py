@@ -21,6 +21,7 @@ from typing import Any
 
 from exactnet.network import Network
 from exactnet.output_range import output_range, rank_one
+from exactnet.rational import Q
 
 
 def applies(net: Network) -> bool:
@@ -37,7 +38,7 @@ def outputs(net: Network, X: Sequence[Sequence[Any]], progress: Callable[[int, i
     r = output_range(net, lower, upper)
     ts, values, w = r.ts, r.values, r.w
     for n, x in enumerate(X, start=1):
-        t = sum((a * b for a, b in zip(w, x)), ts[0] * 0)
+        t = sum((a * b for a, b in zip(w, x)), Q(0))
         i = bisect.bisect_left(ts, t)
         if ts[i] == t:
             yield values[i]
