@@ -29,11 +29,11 @@ from typing import Any
 from exactnet.errors import ArgumentError, NetworkFileError, OutputPathError
 from exactnet.export import onnx as onnx_format
 from exactnet.export.dtypes import FLOATS, round_float
-from exactnet.export.rounding import round_network
+from exactnet.export.rounding import RoundedNetwork, round_network
 from exactnet.instances.generate import Instance
 from exactnet.instances.property import Clause, Property
 from exactnet.instances.vnnlib_text import text_v1, text_v2
-from exactnet.network import Network
+from exactnet.network import Layer, Network
 from exactnet.rational import NotExact, to_rational, to_text
 
 FORMAT = "exactnet.benchmark"
@@ -52,23 +52,30 @@ class Expected:
     verdict: str
 
 
-def check_onnx_exact(net: Network, dtype: str, instances: Sequence[Instance]) -> None:
-    """Raise ``ArgumentError`` unless every weight, bias and box bound is exact in ``dtype``: the
-    ONNX file must be the exact network, and its inputs must reach the box's corners."""
-    if dtype not in DTYPES:
-        raise ArgumentError(f"--dtype {dtype}: use float64 or float32")
-    ft = FLOATS[dtype]
-    for k, layer in enumerate(net.layers, start=1):
-        for where, q in [*((f"weight [{i}][{j}]", w) for i, row in enumerate(layer.weights) for j, w in enumerate(row)),
-                         *((f"bias [{i}]", b) for i, b in enumerate(layer.bias))]:
-            if to_rational(round_float(q, ft)) != q:
-                raise ArgumentError(
-                    f"layer {k} {where} is not exact in {dtype}, so an ONNX file would be another network; "
-                    f"build with --exact-in float64 (or --construction dyadic) to get one that is")
+def check_onnx_exact(net: Network, rounded: RoundedNetwork, instances: Sequence[Instance]) -> None:
+    """Raise ``ArgumentError`` unless ``rounded`` (``net`` rounded to the ONNX dtype) is ``net``
+    itself and every box bound is exact in that dtype: the ONNX file must be the exact network,
+    and its inputs must reach the box's corners."""
+    dtype = rounded.dtype.name
+    fix = ("so an ONNX file would be another network; build with --exact-in float64 (or --construction dyadic) to "
+           "get one that is")
+    if rounded.exact is None:
+        raise ArgumentError(f"a weight or bias overflows {dtype}, {fix}")
+    for k, (layer, back) in enumerate(zip(net.layers, rounded.exact.layers), start=1):
+        if back != layer:
+            raise ArgumentError(f"layer {k} {_first_difference(layer, back)} is not exact in {dtype}, {fix}")
     for inst in instances:
         for q in (*inst.property.lower, *inst.property.upper):
-            if to_rational(round_float(q, ft)) != q:
+            if to_rational(round_float(q, rounded.dtype)) != q:
                 raise ArgumentError(f"instance {inst.name}: box bound {to_text(q)} is not exact in {dtype}")
+
+
+def _first_difference(layer: Layer, back: Layer) -> str:
+    for i, (row, again) in enumerate(zip(layer.weights, back.weights)):
+        for j, (w, v) in enumerate(zip(row, again)):
+            if w != v:
+                return f"weight [{i}][{j}]"
+    return next(f"bias [{i}]" for i, (b, v) in enumerate(zip(layer.bias, back.bias)) if b != v)
 
 
 def write_benchmark(path: str | Path, net: Network, instances: Sequence[Instance], *, timeout: float = 60,
@@ -86,8 +93,11 @@ def write_benchmark(path: str | Path, net: Network, instances: Sequence[Instance
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise OutputPathError(f"{target}: cannot write, folder {parent} does not exist")
-    check_onnx_exact(net, dtype, instances)
-    model = onnx_format.model_bytes(round_network(net, FLOATS[dtype]))
+    if dtype not in DTYPES:
+        raise ArgumentError(f"--dtype {dtype}: use float64 or float32")
+    rounded = round_network(net, FLOATS[dtype])
+    check_onnx_exact(net, rounded, instances)
+    model = onnx_format.model_bytes(rounded)
     files = {ONNX: model, "network.json": json.dumps(net.to_json(), indent=1) + "\n"}
     m = net.output_dim
     for inst in instances:

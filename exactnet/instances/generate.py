@@ -92,9 +92,10 @@ def instances(net: Network, data: Dataset, *, points: int = 10, radii: Sequence[
         if labels is None:
             for r in rs or [Q(1)]:
                 found += _regression(net, x, n, r, ds, output)
+        elif rs:
+            found += [_robustness(net, x, n, labels[n], r) for r in rs]
         else:
-            for r in rs or _critical_pair(net, x, labels[n]):
-                found.append(_robustness(net, x, n, labels[n], r))
+            found += _critical_pair(net, x, n, labels[n])
         if progress is not None:
             progress(done, len(rows))
     return [_named(k, inst) for k, inst in enumerate(found)]
@@ -139,30 +140,29 @@ def _regression(net: Network, x: Sequence[Any], n: int, r: Any, gaps: Sequence[A
     return found
 
 
-def _robust_property(net: Network, x: Sequence[Any], c: int, r: Any) -> Property:
-    lo, hi = _box(x, r)
-    return Property(lo, hi, tuple(Clause(j, ">=", Q(0), c) for j in range(net.output_dim) if j != c))
-
-
 def _robustness(net: Network, x: Sequence[Any], n: int, c: int, r: Any) -> Instance:
-    prop = _robust_property(net, x, c, r)
-    return Instance("", "robust", n, r, None, prop, answer(prop, output_range(net, prop.lower, prop.upper)))
+    lo, hi = _box(x, r)
+    prop = Property(lo, hi, tuple(Clause(j, ">=", Q(0), c) for j in range(net.output_dim) if j != c))
+    return Instance("", "robust", n, r, None, prop, answer(prop, output_range(net, lo, hi)))
 
 
-def _critical_pair(net: Network, x: Sequence[Any], c: int) -> list[Any]:
-    """Radii 2^(k-1) (unsat) and 2^j (sat with a positive margin), with k the smallest exponent in
-    ``RADIUS_EXPONENTS`` whose box is sat (robustness is monotone in the radius: the boxes are
-    nested) and j >= k the first whose margin is not a tie at 0, which a float verifier could
-    answer either way; no radii when the point is sat at the smallest or unsat at the largest."""
-    def margin(k: int) -> Any:
-        prop = _robust_property(net, x, c, Q(2) ** k)
-        return answer(prop, output_range(net, prop.lower, prop.upper)).margin
+def _critical_pair(net: Network, x: Sequence[Any], n: int, c: int) -> list[Instance]:
+    """Robustness at radii 2^(k-1) (unsat) and 2^j (sat with a positive margin), with k the smallest
+    exponent in ``RADIUS_EXPONENTS`` whose box is sat (robustness is monotone in the radius: the
+    boxes are nested) and j >= k the first whose margin is not a tie at 0, which a float verifier
+    could answer either way; none when the point is sat at the smallest or unsat at the largest."""
+    tried: dict[int, Instance] = {}
+
+    def at(k: int) -> Instance:
+        if k not in tried:
+            tried[k] = _robustness(net, x, n, c, Q(2) ** k)
+        return tried[k]
 
     lo, hi = RADIUS_EXPONENTS[0], RADIUS_EXPONENTS[-1]
-    if margin(lo) >= 0 or margin(hi) <= 0:
+    if at(lo).answer.margin >= 0 or at(hi).answer.margin <= 0:
         return []
     while hi - lo > 1:  # invariant: unsat at lo, sat at hi
         mid = (lo + hi) // 2
-        lo, hi = (lo, mid) if margin(mid) >= 0 else (mid, hi)
-    sat = next(k for k in range(hi, RADIUS_EXPONENTS[-1] + 1) if margin(k) > 0)
-    return [Q(2) ** lo, Q(2) ** sat]
+        lo, hi = (lo, mid) if at(mid).answer.margin >= 0 else (mid, hi)
+    sat = next(k for k in range(hi, RADIUS_EXPONENTS[-1] + 1) if at(k).answer.margin > 0)
+    return [at(lo), at(sat)]
