@@ -27,7 +27,7 @@ def score(
     with user_errors():
         s = run_score(benchmark, results, tolerance)
     correct, wrong, unknown = s.count(CORRECT), s.count(WRONG), s.count(UNKNOWN)
-    near = [r for r in s.rows if r.outcome == CORRECT and "tolerance" in r.detail]
+    near = [r for r in s.rows if r.within_tolerance]
     out.print(table(f"{results} against {benchmark}", [
         ("instances", f"{len(s.rows):,}"),
         ("correct", f"{correct:,}" + (f" ({len(near):,} with a counterexample within --tolerance)" if near else "")),

@@ -209,17 +209,26 @@ def test_a_sat_counterexample_is_checked_exactly(regression, tmp_path: Path) -> 
         "the center (safe)": ([F(v) for v in ds.X[inst.row]], 0, "wrong"),
     }
     c = inst.answer.clause
-    shift = Fraction(1, 10**9) * (-1 if c.op == ">=" else 1)  # moves the output against the unsafe side
-    slope = [forward(net, [w[0] + Fraction(1, 2**30), *w[1:]])[c.output] - forward(net, w)[c.output]]
-    if slope[0] and inst.property.lower[0] < w[0] < inst.property.upper[0] - Fraction(1, 2**20):
-        nudged = [w[0] + shift / (slope[0] * 2**30), *w[1:]]
-        cases["nudged by 1e-9"] = (nudged, 0, "wrong")
-        cases["nudged, within 1e-6"] = (nudged, "1e-6", "correct")
+    near = _point_at_level(net, inst.property, c.bound - Fraction(1, 2**30) * (1 if c.op == ">=" else -1), c.output)
+    assert inst.property.outside(near) == 0 and inst.property.margin(forward(net, near)) == -Fraction(1, 2**30)
+    cases["safe by 2^-30"] = (near, 0, "wrong")
+    cases["safe by 2^-30, within 1e-6"] = (near, "1e-6", "correct")
     for what, (x, tol, outcome) in cases.items():
         (res / f"{inst.name}.txt").write_text("sat\n(" + "\n".join(f"(X_{k} {v.numerator}/{v.denominator})"
                                                                    for k, v in enumerate(x)) + ")\n")
         got = score(bm, res, tolerance=tol).rows[0]
         assert got.outcome == outcome, (what, got)
+        assert got.within_tolerance == (what == "safe by 2^-30, within 1e-6")
+
+
+def _point_at_level(net: exactnet.Network, prop: Property, level: Fraction, k: int) -> list[Fraction]:
+    """A box point where output k equals ``level`` exactly: on the piece of y_k(t) that crosses it."""
+    r = exactnet.output_range(net, prop.lower, prop.upper)
+    ys = [F(v[k]) for v in r.values]
+    ts = [F(t) for t in r.ts]
+    i = next(i for i in range(len(ts) - 1) if (ys[i] - level) * (ys[i + 1] - level) <= 0 and ys[i] != ys[i + 1])
+    t = ts[i] + (level - ys[i]) * (ts[i + 1] - ts[i]) / (ys[i + 1] - ys[i])
+    return [F(v) for v in r.witness(Q(t.numerator, t.denominator))]
 
 
 def test_result_files_in_every_spelling_and_malformed_ones(tmp_path: Path) -> None:

@@ -43,6 +43,7 @@ class Scored:
     reported: str  # sat, unsat, timeout, unknown, error, or "missing"
     outcome: str  # correct, wrong, unknown
     detail: str
+    within_tolerance: bool = False  # correct, with a counterexample that misses by at most the tolerance
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,11 @@ def _one(net: Network, e: Expected, folder: Path, tol: Any) -> Scored:
             return Scored(e.name, e.verdict, verdict, WRONG, "the counterexample holds exactly: expected answer wrong")
         return Scored(e.name, e.verdict, verdict, CORRECT, "counterexample exact")
     miss = max(outside, short)
-    what = (f"X outside the box by {float(outside):.3g}" if outside > 0 else "") + \
-           (" and " if outside > 0 and short > 0 else "") + \
-           (f"exact outputs miss the unsafe region by {float(short):.3g}" if short > 0 else "")
+    misses = [f"X outside the box by {float(outside):.3g}"] if outside > 0 else []
+    misses += [f"exact outputs miss the unsafe region by {float(short):.3g}"] if short > 0 else []
+    what = " and ".join(misses)
     if e.verdict == "sat" and miss <= tol:
-        return Scored(e.name, e.verdict, verdict, CORRECT, f"counterexample within tolerance: {what}")
+        return Scored(e.name, e.verdict, verdict, CORRECT, f"counterexample within tolerance: {what}", True)
     if e.verdict == "unsat":
         return Scored(e.name, e.verdict, verdict, WRONG, f"the instance is unsat; {what}")
     return Scored(e.name, e.verdict, verdict, WRONG, f"invalid counterexample: {what}")
