@@ -9,8 +9,7 @@ from typing import Any
 import typer
 
 from exactnet.export import ExportReport, PrecisionReport, export_network, min_precision, parse_dtype, parse_format
-from exactnet.export.api import check_pair
-from exactnet.export.dtypes import check_tolerance
+from exactnet.export.dtypes import check_format_dtype, check_tolerance
 from exactnet.labels import read_for
 from exactnet.network import Network, check_writable
 
@@ -51,7 +50,7 @@ def export(
         dt = parse_dtype(dtype)
         check_writable(output, [network, *([data] if data is not None else [])])
         fmt_name = parse_format(fmt, output)
-        check_pair(dt, fmt_name)
+        check_format_dtype(fmt_name, dt)
         net = Network.load(network)
         dataset = read_for(net, data, str(network)) if data is not None else None
         report = export_network(net, output, dt, fmt_name, data=dataset, tolerance=tolerance)

@@ -262,11 +262,11 @@ def test_a_failed_invariant_is_an_error_that_survives_python_O():
 
 
 def test_one_table_says_which_dtypes_each_export_format_carries():
-    """The API's check and the ONNX and C writers refuse exactly the same pairs, with the same words."""
+    """The check the API and CLI run first and the ONNX and C writers refuse exactly the same pairs,
+    with the same words."""
     import exactnet
     from exactnet.export import c, onnx
-    from exactnet.export.api import check_pair
-    from exactnet.export.dtypes import FORMAT_DTYPES, ExportError, parse_dtype
+    from exactnet.export.dtypes import FORMAT_DTYPES, ExportError, check_format_dtype, parse_dtype
     from exactnet.export.rounding import round_network
 
     net = exactnet.build([[0], [1], [2]], [0, 1, 0])
@@ -274,7 +274,7 @@ def test_one_table_says_which_dtypes_each_export_format_carries():
     for fmt in FORMAT_DTYPES:
         for name in ("float64", "float32", "float16", "bfloat16", "fixed:q8.8", "int64"):
             try:
-                check_pair(parse_dtype(name), fmt)
+                check_format_dtype(fmt, parse_dtype(name))
             except ExportError as e:
                 refused[fmt, name] = str(e)
     assert set(refused) == {("onnx", "fixed:q8.8"), ("onnx", "int64"), ("c", "float16"), ("c", "bfloat16")}

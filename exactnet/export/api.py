@@ -43,11 +43,6 @@ def parse_format(text: str | None, path: str | Path | None = None) -> str:
     return text.lower()
 
 
-def check_pair(dtype: DType, fmt: str) -> None:
-    """Raise ``ExportError`` for a dtype the format cannot carry (before any work is done)."""
-    check_format_dtype(fmt, dtype)
-
-
 def file_bytes(net: Network, rounded: RoundedNetwork | int64.Int64Network, fmt: str) -> bytes:
     """The exported file's content."""
     if isinstance(rounded, int64.Int64Network) and fmt != "json":
@@ -76,14 +71,14 @@ def export_network(net: Network, path: str | Path, dtype: str | DType = "float64
     tolerance without data, or a fixed format that cannot hold a weight."""
     dt = parse_dtype(dtype) if isinstance(dtype, str) else dtype
     fmt = parse_format(fmt, path)
-    check_pair(dt, fmt)
+    check_format_dtype(fmt, dt)
     check_tolerance(tolerance)
     if tolerance is not None and data is None:
         raise ExportError("--tolerance needs --data: the error is measured on the data")
     report, rounded = measure(net, dt, data)
     content = file_bytes(net, rounded, fmt)
     if fmt == "onnx" and data is not None and _have("onnxruntime"):
-        ft = cast(FloatType, dt)  # check_pair lets only float dtypes through to onnx
+        ft = cast(FloatType, dt)  # check_format_dtype lets only float dtypes through to onnx
         X = to_numpy([[round_float(v, ft) for v in x] for x in data.X], ft)
         got = onnx_format.run(content, X).astype(np.float64).tolist()
         report = dataclasses.replace(report, runtime=error_stats(f"onnxruntime {ft.name}", got, data.Y))
