@@ -87,11 +87,10 @@ def _made(scale: list[int], r: list[int], Z: list[list[int]], method: str, zmax:
     if zmax * max(1, *map(abs, r)) * len(r) < 1 << 62:  # every product and sum fits int64
         Z64 = np.array(Z, dtype=np.int64) if Z64 is None else Z64
         t64 = Z64 @ np.array(r, dtype=np.int64)
-        if _repeats(t64[:SAMPLE]):  # most rows that fail collide already among the first points
+        if _equal_neighbours(np.sort(t64[:SAMPLE])):  # most rows that fail collide among the first points
             return None
         order64 = np.argsort(t64, kind="stable")
-        ranked = t64[order64]
-        if ranked.size > 1 and bool(np.any(ranked[1:] == ranked[:-1])):
+        if _equal_neighbours(t64[order64]):
             return None
         return Projection(tuple(s * rk for s, rk in zip(scale, r)), tuple(t64.tolist()), tuple(order64.tolist()),
                           method)
@@ -102,8 +101,8 @@ def _made(scale: list[int], r: list[int], Z: list[list[int]], method: str, zmax:
     return Projection(tuple(s * rk for s, rk in zip(scale, r)), tuple(t), tuple(order), method)
 
 
-def _repeats(values: np.ndarray) -> bool:
-    ranked = np.sort(values)
+def _equal_neighbours(ranked: np.ndarray) -> bool:
+    """Whether the sorted array ``ranked`` holds a value twice."""
     return ranked.size > 1 and bool(np.any(ranked[1:] == ranked[:-1]))
 
 
