@@ -34,13 +34,17 @@ def peak_mb() -> float:
 
 def markdown(title: str, header: Sequence[str], rows: Sequence[Sequence[object]], notes: str = "") -> str:
     """A markdown table with a title, the machine it ran on, and notes."""
-    lines = [f"# {title}", "", f"Machine: {platform.machine()}, Python {platform.python_version()}.", ""]
-    lines.append("| " + " | ".join(header) + " |")
-    lines.append("|" + "|".join("---" for _ in header) + "|")
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    lines = [f"# {title}", "", f"Machine: {platform.machine()}, Python {platform.python_version()}.", "",
+             table(header, rows).rstrip("\n")]
     if notes:
         lines += ["", notes]
     return "\n".join(lines) + "\n"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A bare markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return "\n".join(lines + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]) + "\n"
 
 
 def save(name: str, text: str) -> Path:

@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.common import RESULTS, peak_mb, run_row
+from benchmarks.common import RESULTS, peak_mb, run_row, table
 
 DEFAULT_KS = (8, 16, 32, 64, 100, 141, 200)
 
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     head = ["widths", "N", "d", "build s", "verify s (path)", "general FLINT path s"]
     head += [f"verify s, {args.jobs} jobs"] if jobs_col else []
     head += ["peak MB", "largest bits", "total bits", "largest / (sqrt(N) log2 N)", "projection bits", "exact"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    cells_per_row = []
     for name, n, d, r in rows:
         same = "" if r.get("same_certificate", True) else " (certificate differs!)"
         cells = [name, f"{n:,}", str(d), f"{r['build']:.2f}", f"{r['verify']:.2f} ({r['path']})",
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
         cells += [f"{r['peak_mb']:,.0f}", f"{r['largest_bits']:,}", f"{r['total_bits']:,}",
                   f"{r['largest_bits'] / (math.sqrt(n) * math.log2(n)):.2f}", str(r["projection_bits"]),
                   "yes" if r["exact"] else "NO"]
-        lines.append("| " + " | ".join(cells) + " |")
+        cells_per_row.append(cells)
     square = [(n, r["largest_bits"]) for _, n, d, r in rows if d == 5]
     text = [
         "# Scale: exact construction and verification",
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
         "interpolation of y = F(w . x) between its breakpoints); the general FLINT path is timed "
         "up to --flint-max points. Timings are noisy when other work shares the machine.",
         "",
-        *lines,
+        table(head, cells_per_row).rstrip("\n"),
         "",
     ]
     if len(square) >= 2:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import RESULTS, markdown, save
+from benchmarks.common import RESULTS, markdown, save, table
 from benchmarks.float_exact import digits
 from exactnet.construct.build import build
 from exactnet.dataset import Dataset
@@ -119,7 +119,7 @@ def main() -> None:
              "exact arithmetic on their X; one that misses the unsafe region by at most 1e-6 counts as correct.\n\n"
              "Wrong answers (kept with Marabou's result files in results/vnnlib_findings/; the last column is "
              "a third opinion: the property's margin in onnxruntime float64, >= 0 meaning the point is unsafe):\n\n")
-    notes += markdown_rows(["benchmark", "instance", "expected", "Marabou", "why", "onnxruntime float64 margin"],
+    notes += table(["benchmark", "instance", "expected", "Marabou", "why", "onnxruntime float64 margin"],
                            wrong) if wrong else "none\n"
     text = markdown("VNN-LIB benchmarks with exact answers, scored: Marabou",
                     ["benchmark", "N", "d", "widths", "instances", "smallest |margin|", "build / answers s",
@@ -143,11 +143,6 @@ def write_findings_readme() -> None:
         "print(marabou.solve(d + '/onnx/network.onnx', d + '/vnnlib/0003_row69_robust.vnnlib', 10)[0])\"\n\n"
         "expected.csv gives each instance's exact answer with a witness; for a sat instance, the witness run "
         "through onnxruntime (float64) shows the unsafe outputs too.\n")
-
-
-def markdown_rows(header: list[str], rows: list[list[object]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    return "\n".join(lines + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]) + "\n"
 
 
 def marabou_version() -> str:
