@@ -66,6 +66,16 @@ def test_shape_mismatch_is_an_error():
         verify(net, integer_data(4, 2, 0))
 
 
+def test_an_unknown_engine_is_an_error_in_verify_and_in_the_evaluator():
+    data = integer_data(4, 3, 0)
+    net = exactnet.build(data)
+    with pytest.raises(ValueError, match="unknown engine 'fast'"):
+        verify(net, data, engine="fast")
+    with pytest.raises(ValueError, match="unknown engine 'fast'"):
+        evaluate_all(net, data.X, engine="fast")
+    assert verify(net, data, engine=None).engine == "piecewise"
+
+
 def test_verifier_is_independent_of_the_construction():
     tree = ast.parse((Path(exactnet.__file__).parent / "verify.py").read_text())
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
