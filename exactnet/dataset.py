@@ -13,10 +13,12 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from exactnet.errors import DataError
+from exactnet.integer_rows import IntegerRows, first_occurrence, fits, row_texts
 from exactnet.rational import NotExact, TooLarge, shown, to_rational, to_text
 
 Row = tuple[Any, ...]
@@ -26,7 +28,7 @@ Row = tuple[Any, ...]
 class Dataset:
     """Inputs ``X`` (N rows of d exact rationals) and outputs ``Y`` (N rows of m)."""
 
-    X: tuple[Row, ...]
+    X: Sequence[Row]  # a tuple of rows, or ``IntegerRows`` over an integer array
     Y: tuple[Row, ...]
     merged: int = 0  # duplicate rows (equal input and output) dropped while reading
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -44,10 +46,22 @@ class Dataset:
         return len(self.Y[0])
 
     def digest(self) -> str:
-        """SHA-256 of the exact data (inputs, then outputs, as rational text)."""
+        """SHA-256 of the exact data: per row the inputs, ";", the outputs, each as rational
+        text joined by "," and the row ended by a newline. Computed once per data set; integer
+        array inputs are formatted in numpy (the same text)."""
+        return self._digest
+
+    @cached_property
+    def _digest(self) -> str:
         h = hashlib.sha256()
-        for x, y in zip(self.X, self.Y):
-            h.update((",".join(map(to_text, x)) + ";" + ",".join(map(to_text, y)) + "\n").encode())
+        ys = ((",".join(map(to_text, y)) + "\n").encode() for y in self.Y)
+        if isinstance(self.X, IntegerRows):
+            for block in self.X.blocks():
+                for x, y in zip(row_texts(block), ys):
+                    h.update(x + b";" + y)
+        else:
+            for x, y in zip(self.X, ys):
+                h.update(",".join(map(to_text, x)).encode() + b";" + y)
         return h.hexdigest()
 
     @classmethod
@@ -69,15 +83,8 @@ class Dataset:
             raise DataError(f"{source}: {len(X)} input rows but {len(Y)} output rows")
         xs = [_row(x, source, first_row + k, "input") for k, x in enumerate(X)]
         ys = [_row(y, source, first_row + k, "output") for k, y in enumerate(Y)]
-        for what, rows in (("input", xs), ("output", ys)):
-            width = len(rows[0])
-            if width == 0:
-                raise DataError(f"{source}: row {first_row}: no {what} columns")
-            for k, r in enumerate(rows):
-                if len(r) != width:
-                    raise DataError(
-                        f"{source}: row {first_row + k}: {len(r)} {what} values, expected {width} (ragged rows)"
-                    )
+        _same_widths(xs, "input", source, first_row)
+        _same_widths(ys, "output", source, first_row)
         seen: dict[Row, tuple[int, Row]] = {}
         keep_x: list[Row] = []
         keep_y: list[Row] = []
@@ -95,6 +102,46 @@ class Dataset:
             keep_x.append(x)
             keep_y.append(y)
         return cls(tuple(keep_x), tuple(keep_y), merged=len(xs) - len(keep_x))
+
+
+    @classmethod
+    def from_arrays(cls, X: Any, Y: Any, *, source: str = "data", first_row: int = 1, merge: bool = True) -> Dataset:
+        """``from_rows`` for inputs given as one 2-d numpy array: the same checks, errors and
+        merging, and integer arrays whose values ``integer_rows.fits`` are kept as
+        ``IntegerRows`` (no rational per cell; duplicates found by ``first_occurrence`` in
+        O(N d)). Other arrays go through ``from_rows`` cell by cell."""
+        import numpy as np
+
+        X = np.asarray(X)
+        if X.ndim != 2 or not fits(X) or X.shape[0] == 0 or X.shape[1] == 0:
+            return cls.from_rows(exact_rows(X), exact_rows(np.asarray(Y)) if hasattr(Y, "dtype") else Y,
+                                 source=source, first_row=first_row, merge=merge)
+        if len(X) != len(Y):
+            raise DataError(f"{source}: {len(X)} input rows but {len(Y)} output rows")
+        rows = exact_rows(np.asarray(Y)) if hasattr(Y, "dtype") else Y
+        ys = [_row(y, source, first_row + k, "output") for k, y in enumerate(rows)]
+        _same_widths(ys, "output", source, first_row)
+        first = first_occurrence(X)
+        repeated = np.flatnonzero(first != np.arange(len(X)))
+        for k in repeated.tolist():
+            k0 = int(first[k])
+            if ys[k0] != ys[k]:
+                raise DataError(f"{source}: rows {first_row + k0} and {first_row + k} have the same input but "
+                                f"different outputs ({_show(ys[k0])} vs {_show(ys[k])})")
+        if merge and repeated.size:
+            keep = first == np.arange(len(X))
+            X, ys = X[keep], [y for y, k in zip(ys, keep.tolist()) if k]
+        return cls(IntegerRows(X), tuple(ys), merged=int(repeated.size) if merge else 0)
+
+
+def _same_widths(rows: list[Row], what: str, source: str, first_row: int) -> None:
+    """``DataError`` for an empty first row or a row whose length differs from the first's."""
+    width = len(rows[0])
+    if width == 0:
+        raise DataError(f"{source}: row {first_row}: no {what} columns")
+    for k, r in enumerate(rows):
+        if len(r) != width:
+            raise DataError(f"{source}: row {first_row + k}: {len(r)} {what} values, expected {width} (ragged rows)")
 
 
 def _row(values: Any, source: str, row: int, what: str) -> Row:
@@ -276,6 +323,8 @@ def _read_numpy(p: Path, outputs: int, merge: bool) -> Dataset:
         arr = np.asarray(loaded)
         if arr.ndim != 2:
             raise DataError(f"{p}: expected a 2-d array, found shape {arr.shape}")
+        if arr.dtype.kind in "iu" and arr.shape[0] and arr.shape[1] > outputs >= 1:
+            return Dataset.from_arrays(arr[:, :-outputs], arr[:, -outputs:], source=str(p), merge=merge)
         xs, ys = split_columns(exact_rows(arr), outputs, str(p), 1)
         return Dataset.from_rows(xs, ys, source=str(p), merge=merge)
     with loaded as z:
@@ -284,7 +333,7 @@ def _read_numpy(p: Path, outputs: int, merge: bool) -> Dataset:
         raise DataError(f"{p}: X must be 2-d (N x d), found shape {X.shape}")
     if Y.ndim not in (1, 2):
         raise DataError(f"{p}: Y must be 1-d or 2-d, found shape {Y.shape}")
-    return Dataset.from_rows(exact_rows(X), exact_rows(Y), source=str(p), merge=merge)
+    return Dataset.from_arrays(X, Y, source=str(p), merge=merge)
 
 
 def exact_rows(arr: Any) -> list[Any]:

@@ -35,7 +35,6 @@ pre-activations.
 from __future__ import annotations
 
 import math
-import multiprocessing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -44,6 +43,7 @@ from typing import Any, cast
 import flint
 from gmpy2 import mpq as _mpq
 
+from exactnet.blocks import run_blocks
 from exactnet.network import Layer, Network
 
 Progress = Callable[[int, int], None]
@@ -157,55 +157,24 @@ def _tree_pays(row: list[tuple[int, int]], D: int) -> bool:
 
 # -- running blocks, in this process or in workers ---------------------------------------------
 
-_state: dict[str, Any] = {}
-
-
 def run(plan: Plan, X: Sequence[Sequence[Any]], Y: list[tuple[tuple[int, int], ...]] | None, keep: int,
-         progress: Progress | None, jobs: int, client: Any = None) -> list[Any]:
-    """Evaluate every block; one result per block, in data order (on ``client``'s dask cluster
-    when given, one task per block)."""
+        progress: Progress | None, jobs: int, client: Any = None) -> list[Any]:
+    """Evaluate every block; one result per block, in data order (``blocks.run_blocks``: here,
+    in ``jobs`` worker processes, or one task per block on ``client``'s dask cluster)."""
     n = len(X)
     rows = [tuple((int(v.numerator), int(v.denominator)) for v in x) for x in X]
     jobs = max(1, min(int(jobs), n))
     size = min(BLOCK, max(64, -(-n // (4 * jobs)))) if jobs > 1 else BLOCK
     blocks = [(s, min(s + size, n)) for s in range(0, n, size)]
     state = {"plan": plan, "rows": rows, "Y": Y, "keep": keep}
-    results = []
-    done = 0
-    if client is not None:
-        [sent] = client.scatter([state], broadcast=True)  # a list: one future, keyed by content
-        for b, future in zip(blocks, [client.submit(_block, b, sent, pure=False) for b in blocks]):
-            results.append(future.result())
-            if progress:
-                progress(b[1], n)
-        return results
-    if jobs == 1 or len(blocks) == 1:
-        for b in blocks:
-            results.append(_block(b, state))
-            done = b[1]
-            if progress:
-                progress(done, n)
-        return results
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
-                                      else "spawn")
-    with ctx.Pool(jobs, initializer=_init, initargs=(state,)) as pool:
-        for b, result in zip(blocks, pool.imap(_block, blocks)):
-            results.append(result)
-            done = b[1]
-            if progress:
-                progress(done, n)
-    return results
+    return run_blocks(_block, state, blocks, points=lambda b: b[1] - b[0], total=n, progress=progress,
+                      jobs=jobs if len(blocks) > 1 else 1, client=client) or []
 
 
-def _init(state: dict[str, Any]) -> None:
-    _state.update(state)
-
-
-def _block(bounds: tuple[int, int], state: dict[str, Any] | None = None) -> Any:
-    """Evaluate points ``start..end-1`` (``state``: this process's, or the worker's from ``_init``):
-    a verify summary ``(failed, worst, failures)`` when outputs are known, else Fractions."""
+def _block(state: dict[str, Any], bounds: tuple[int, int]) -> Any:
+    """Evaluate points ``start..end-1``: a verify summary ``(failed, worst, failures)`` when
+    outputs are known, else Fractions."""
     start, end = bounds
-    state = state or _state
     plan, Y, keep = state["plan"], state["Y"], state["keep"]
     rows = state["rows"][start:end]
     r = [math.lcm(*(d for _, d in x)) for x in rows]

@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from exactnet.integer_rows import IntegerRows
 from exactnet.network import Network
 from exactnet.rational import Q, to_text
 
@@ -150,8 +151,8 @@ def _grid(values: Sequence[Any], what: str, start: int = 0) -> tuple[int | None,
 
 def grids(net: Network, X: Sequence[Sequence[Any]]) -> tuple[Grids | None, str]:
     """The grids of ``net`` on inputs ``X``, or None and the first number that is not dyadic."""
-    g0: int | None = None
-    for n, x in enumerate(X, start=1):
+    g0: int | None = X.grid() if isinstance(X, IntegerRows) else None  # integers: dyadic, all at once
+    for n, x in enumerate(() if isinstance(X, IntegerRows) else X, start=1):
         cell, why = _grid(x, f"input row {n}, column", start=1)
         if why:
             return None, why
@@ -175,7 +176,8 @@ def grids(net: Network, X: Sequence[Sequence[Any]]) -> tuple[Grids | None, str]:
 
 def not_binary64(net: Network, X: Sequence[Sequence[Any]]) -> str:
     """"" when every weight, bias and input is a binary64 number, else the first that is not."""
-    for n, x in enumerate(X, start=1):
+    small = isinstance(X, IntegerRows) and X.max_abs() <= 1 << FLOAT64_SPAN  # integers up to 2^53: binary64
+    for n, x in enumerate(() if small else X, start=1):
         for k, v in enumerate(x, start=1):
             if not is_binary64(v):
                 return f"input row {n}, column {k} ({to_text(v)}) is not a binary64 number"

@@ -9,10 +9,11 @@ interpolation between the breakpoints of y = F(w . x)); all others by the genera
 evaluator (``evaluate``). This module imports nothing from ``exactnet.construct``.
 
 Trusted base (every exactnet module this one reaches by its own imports, checked by a test):
-``dataset`` (reading and validating rows; the CLI's verify keeps every row of a file),
-``errors``, ``evaluate`` (the general exact evaluator), ``network`` (layers and the file
-format), ``output_range`` (the breakpoint sweep), ``rational``, ``span``, ``verify_dyadic``,
-``verify_piecewise`` and ``verify_prefix``.
+``blocks`` (blocks of points here, in worker processes or as dask tasks), ``dataset`` (reading
+and validating rows; the CLI's verify keeps every row of a file), ``errors``, ``evaluate`` (the
+general exact evaluator), ``integer_rows`` (integer inputs as one array, and its exact sums of
+products), ``network`` (layers and the file format), ``output_range`` (the breakpoint sweep),
+``rational``, ``span``, ``verify_dyadic``, ``verify_piecewise`` and ``verify_prefix``.
 
 The certificate records the SHA-256 of the network's layers and of the data, N, and the exact
 maximum absolute error over all points and outputs (0 exactly when every output matches).
@@ -80,9 +81,9 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
     down the other, "flint" and "python" ask for the general evaluator.
     ``Certificate.engine`` names the path that ran. ``client`` (a ``dask.distributed.Client``)
     runs every block as a task on its cluster instead; the certificate is the same.
-    ``jobs`` > 1 splits the general evaluator's points over that many worker processes
-    (started by multiprocessing's forkserver or spawn method, so a script calls this under
-    ``if __name__ == "__main__":``); the certificate is identical for every ``jobs``. Exact: no
+    ``jobs`` > 1 splits the blocks of points over that many local worker processes
+    (``blocks.run_blocks``: a script calls this under ``if __name__ == "__main__":``); the
+    certificate is identical for every ``jobs`` and with ``client``. Exact: no
     number is ever rounded. ``progress(done, total)`` is called with the number of points
     evaluated so far. Raises ``ValueError`` when the
     network's input or output size does not fit the data, or for an unknown engine.
@@ -97,17 +98,17 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
     if g is not None and engine in ("float64", "prefix", "integer"):
         arithmetic, outputs, engine = verify_dyadic.evaluate(net, data.X, g, use_float=engine == "float64",
                                                              use_prefix=engine != "integer", progress=progress,
-                                                             client=client)
+                                                             jobs=jobs, client=client)
         parts = _compare(outputs, Y, keep)
     elif engine in ("float64", "prefix", "integer", "piecewise") and verify_piecewise.applies(net):
         engine = "piecewise"
-        arithmetic = verify_dyadic.certificate(net, data.X, client)
+        arithmetic = verify_dyadic.certificate(net, data.X, client, jobs)
         got = verify_piecewise.outputs(net, data.X, progress)
         parts = [tally(((n, tuple(Fraction(int(v.numerator), int(v.denominator)) for v in y), Y[n])
                          for n, y in enumerate(got) if any(v * q != p for v, (p, q) in zip(y, Y[n]))), keep)]
     else:
         engine = general(engine)
-        arithmetic = verify_dyadic.certificate(net, data.X, client)
+        arithmetic = verify_dyadic.certificate(net, data.X, client, jobs)
         parts = run(Plan(net, engine), data.X, Y, keep, progress, jobs, client)
     failures: list[Failure] = []
     failed, worst = 0, Fraction(0)

@@ -28,6 +28,8 @@ import flint
 import numpy as np
 
 from exactnet import span
+from exactnet.blocks import run_blocks
+from exactnet.integer_rows import IntegerRows
 from exactnet.network import Network
 from exactnet.rational import Q
 from exactnet.verify_prefix import SAFE, prefix_form, second_layer
@@ -44,8 +46,8 @@ class Outputs:
 
 
 def evaluate(net: Network, X: Sequence[Sequence[Any]], g: span.Grids, *, use_float: bool = True,
-             use_prefix: bool = True, progress: Callable[[int, int], None] | None = None, client: Any = None
-             ) -> tuple[span.Arithmetic, Iterator[Outputs], str]:
+             use_prefix: bool = True, progress: Callable[[int, int], None] | None = None, jobs: int = 1,
+             client: Any = None) -> tuple[span.Arithmetic, Iterator[Outputs], str]:
     """The certificate of ``net`` on ``X`` (grids ``g`` from ``span.grids``), the exact outputs
     block by block, and the path that produced them: "float64" where the binary64 certificate
     holds (``use_float``), else "prefix" when every first-layer row is a multiple of one row
@@ -53,29 +55,33 @@ def evaluate(net: Network, X: Sequence[Sequence[Any]], g: span.Grids, *, use_flo
 
     Every block is evaluated before this returns (the certificate needs all of them); the
     outputs are kept as machine integers where they fit. ``progress(done, total)`` counts points.
-    ``client``: a ``dask.distributed.Client``; each block is then one task on its cluster (the
-    network's form is sent to every worker once), and the certificate is the same as here."""
+    Blocks run by ``blocks.run_blocks``: here, in ``jobs`` worker processes, or one task each on
+    the dask cluster of ``client`` (the network's form is sent to every worker once); the
+    certificate is the same every way. ``X`` as ``IntegerRows`` is sent in its own integer dtype."""
     reason = span.not_binary64(net, X)
     ints = span.integer_layers(net, g)
-    run = _Runner(client, progress, len(X))
+
+    def run(fn: Callable[[Any, Any], Any], shared: Any, stop_on_none: bool = False) -> list[Any] | None:
+        return run_blocks(fn, shared, _raw_blocks(X), points=len, total=len(X), progress=progress, jobs=jobs,
+                          client=client, stop_on_none=stop_on_none)
+
     if use_float and not reason:
         layers = [(_floats(L.weights), _floats([L.bias])[0], L.activation == "relu") for L in net.layers]
-        parts = run(float_block, (layers, g), (_floats(X[s:e]) for s, e in _blocks(len(X))), stop_on_none=True)
+        parts = run(float_block, (layers, g), stop_on_none=True)
         if parts is not None:
             return _combined(parts, g, ints, reason), iter(p[1] for p in parts), "float64"
     form = prefix_form(ints) if use_prefix else None
-    rows = ([[span.scaled(v, g.inputs) for v in x] for x in X[s:e]] for s, e in _blocks(len(X)))
-    parts = run(integer_block, (ints, form, g), rows) or []
+    parts = run(integer_block, (ints, form, g)) or []
     values = [[Q(b) / Q(2) ** G for b, G in zip(p[0], g.layers)] for p in parts]  # grid units to values
     return (_combined([(v, o) for v, (_, o) in zip(values, parts)], g, ints, reason), iter(p[1] for p in parts),
             "integer" if form is None else "prefix")
 
 
-def certificate(net: Network, X: Sequence[Sequence[Any]], client: Any = None) -> span.Arithmetic:
+def certificate(net: Network, X: Sequence[Sequence[Any]], client: Any = None, jobs: int = 1) -> span.Arithmetic:
     """Where ``net`` is exact on inputs ``X`` besides the rationals (``evaluate``'s certificate),
     or the not-dyadic verdict naming the first number that is not."""
     g, why = span.grids(net, X)
-    return span.Arithmetic.not_dyadic(why) if g is None else evaluate(net, X, g, client=client)[0]
+    return span.Arithmetic.not_dyadic(why) if g is None else evaluate(net, X, g, client=client, jobs=jobs)[0]
 
 
 def _combined(parts: list[tuple[list[Any], Outputs]], g: span.Grids, ints: list[Any], reason: str) -> span.Arithmetic:
@@ -85,40 +91,21 @@ def _combined(parts: list[tuple[list[Any], Outputs]], g: span.Grids, ints: list[
     return span.verdict(spans, g, ints, reason)
 
 
-def _blocks(n: int) -> list[tuple[int, int]]:
-    return [(s, min(s + BLOCK, n)) for s in range(0, n, BLOCK)]
+def _raw_blocks(X: Sequence[Sequence[Any]]) -> Iterator[Any]:
+    """The inputs in blocks of ``BLOCK`` points: integer arrays for ``IntegerRows``, else lists of
+    rational rows."""
+    if isinstance(X, IntegerRows):
+        yield from X.blocks()
+        return
+    for s in range(0, len(X), BLOCK):
+        yield list(X[s:s + BLOCK])
 
 
-class _Runner:
-    """Runs a block function over blocks in order, here or as tasks on a dask cluster."""
-
-    def __init__(self, client: Any, progress: Callable[[int, int], None] | None, total: int) -> None:
-        self.client, self.progress, self.total = client, progress, total
-
-    def __call__(self, fn: Callable[..., Any], shared: Any, items: Iterator[Any],
-                 stop_on_none: bool = False) -> list[Any] | None:
-        """``[fn(shared, item) for item in items]``; None as soon as one result is None when
-        ``stop_on_none``. Progress counts points (each result's outputs)."""
-        if self.client is None:
-            results = (fn(shared, item) for item in items)
-        else:
-            [sent] = self.client.scatter([shared], broadcast=True)  # a list: one future, keyed by content
-            results = (f.result() for f in [self.client.submit(fn, sent, item, pure=False) for item in items])
-        out, done = [], 0
-        for result in results:
-            if result is None and stop_on_none:
-                return None
-            out.append(result)
-            done += len(result[1].values)
-            if self.progress:
-                self.progress(done, self.total)
-        return out
-
-
-def float_block(shared: Any, A: np.ndarray) -> tuple[list[float], Outputs] | None:
-    """One block of float64 inputs through the network in float64: the layers' bounds and the
-    exact outputs, or None when some layer's bound is not certified on the block."""
+def float_block(shared: Any, rows: Any) -> tuple[list[float], Outputs] | None:
+    """One block of binary64 inputs (``_raw_blocks``) through the network in float64: the layers'
+    bounds and the exact outputs, or None when some layer's bound is not certified on the block."""
     layers, g = shared
+    A = _floats(rows)
     bounds = []
     for k, (W, b, relu) in enumerate(layers):
         step = span.float_layer(A, W, b, g.layers[k], relu)
@@ -130,15 +117,20 @@ def float_block(shared: Any, A: np.ndarray) -> tuple[list[float], Outputs] | Non
     return bounds, Outputs(scaled.astype(np.int64).tolist(), g.layers[-1])
 
 
-def _floats(rows: Sequence[Sequence[Any]]) -> np.ndarray:
-    """Binary64 numbers as a float64 array (exact: int / int division rounds correctly)."""
+def _floats(rows: Any) -> np.ndarray:
+    """Binary64 numbers as a float64 array (exact: int / int division rounds correctly; an
+    integer array's values are binary64 numbers, so the conversion is exact too)."""
+    if isinstance(rows, np.ndarray):
+        return rows.astype(np.float64)
     return np.array([[int(v.numerator) / int(v.denominator) for v in row] for row in rows], dtype=np.float64)
 
 
-def integer_block(shared: Any, A: Any) -> tuple[list[int], Outputs]:
-    """One block of integer inputs (on the input grid) through the int64 form: each layer's
-    largest bound in grid units, and the exact outputs."""
+def integer_block(shared: Any, rows: Any) -> tuple[list[int], Outputs]:
+    """One block of inputs (``_raw_blocks``) through the int64 form, on the input grid: each
+    layer's largest bound in grid units, and the exact outputs."""
     ints, form, g = shared
+    A = IntegerRows(rows).scaled(g.inputs) if isinstance(rows, np.ndarray) else \
+        [[span.scaled(v, g.inputs) for v in x] for x in rows]
     prepared = _prepared(ints)
     bounds = [0] * len(ints)
     first = 0

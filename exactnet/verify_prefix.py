@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from exactnet.integer_rows import IntegerRows, fits
+
 SAFE = 1 << 62
 
 
@@ -137,11 +139,7 @@ def _arr(values: Any) -> np.ndarray:
 def second_layer(form: PrefixForm, X: list[list[int]], relu: bool) -> tuple[Any, int, int, Any]:
     """For integer inputs ``X`` (rows, on the input grid): the layer-2 activations (rows: points),
     the largest layer-1 bound, the largest layer-2 bound, and t per point."""
-    w = np.array(form.w, dtype=object)
-    Xo = np.array(X, dtype=object).reshape(len(X), len(form.w))
-    t = Xo @ w
-    reach = np.abs(Xo) @ np.abs(w)
-    top = int(max(reach)) if len(reach) else 0
+    t, top = _projected(form.w, X)
     bound1 = max(abs(a) * top + abs(b) for a, b in zip(form.alpha, form.b1))
     tmax = max((abs(int(v)) for v in t), default=0)
     t = _fit(t, tmax)
@@ -154,6 +152,19 @@ def second_layer(form: PrefixForm, X: list[list[int]], relu: bool) -> tuple[Any,
     bound2 = int(bound.max()) if bound.size else 0
     H = np.maximum(Z, 0) if relu else Z
     return H.T, bound1, bound2, t
+
+
+def _projected(w: tuple[int, ...], X: Any) -> tuple[np.ndarray, int]:
+    """``t = x . w`` per row of ``X`` (an integer array, or lists of Python integers) and the
+    largest ``sum |w||x|``, exactly (``IntegerRows.products`` on arrays)."""
+    if isinstance(X, np.ndarray) and fits(X):
+        rows = IntegerRows(X)
+        t = rows.products(w)
+        return np.asarray(t, dtype=np.int64 if isinstance(t, np.ndarray) else object), rows.reach(w)
+    Xo = np.array(X, dtype=object).reshape(len(X), len(w))
+    wo = np.array(w, dtype=object)
+    reach = np.abs(Xo) @ np.abs(wo)
+    return Xo @ wo, int(max(reach)) if len(reach) else 0
 
 
 def _evaluate(form: PrefixForm, name: str, t: np.ndarray, pr: np.ndarray, pl: np.ndarray) -> np.ndarray:

@@ -12,7 +12,9 @@ Cost per candidate: one construction plus O(a1 a2 + s a2) exact operations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
+from itertools import repeat
 from typing import Any
 
 from exactnet import span
@@ -21,6 +23,7 @@ from exactnet.construct.dyadic import PROJECTION_DRAWS, DyadicParts, build_dyadi
 from exactnet.construct.projection import project
 from exactnet.dataset import Dataset
 from exactnet.errors import ArgumentError, CapacityError, DataError
+from exactnet.integer_rows import IntegerRows
 from exactnet.rational import Q, to_text
 
 TARGETS = ("rational", "float64", "int64")
@@ -35,7 +38,8 @@ def check_data(data: Dataset, target: str) -> None:
     if target == "rational":
         return
     ok = span.is_binary64 if target == "float64" else (lambda q: q == 0 or span.exponent(q) is not None)
-    for n, (x, y) in enumerate(zip(data.X, data.Y), start=1):
+    integers = isinstance(data.X, IntegerRows) and (target == "int64" or data.X.max_abs() <= 1 << span.FLOAT64_SPAN)
+    for n, (x, y) in enumerate(zip(repeat(()) if integers else data.X, data.Y), start=1):  # integers: dyadic
         for what, row in (("input", x), ("output", y)):
             for k, v in enumerate(row, start=1):
                 if not ok(v):
@@ -81,7 +85,7 @@ def span_bound(parts: DyadicParts, data: Dataset) -> span.Arithmetic:
         return span.Arithmetic.not_dyadic(why)
     L1, L2, L3 = net.layers
     w = L1.weights[0]
-    reach = max(sum(abs(a) * abs(x) for a, x in zip(w, xs)) for xs in data.X)
+    reach = _reach(w, data.X)
     m1 = reach + max(abs(b) for b in L1.bias)
     units = parts.units.units
     t = parts.t
@@ -94,6 +98,14 @@ def span_bound(parts: DyadicParts, data: Dataset) -> span.Arithmetic:
     m3 = max(sum((abs(W) * h for W, h in zip(row, peaks) if W), abs(b)) for row, b in zip(L3.weights, L3.bias))
     spans = [span.span_of(m, G) for m, G in zip((m1, m2, m3), g.layers)]
     return span.verdict(spans, g, span.integer_layers(net, g), span.not_binary64(net, data.X))
+
+
+def _reach(w: Sequence[Any], X: Sequence[Sequence[Any]]) -> Any:
+    """The largest ``sum |w||x|`` over the inputs (exact; in numpy for ``IntegerRows``)."""
+    if isinstance(X, IntegerRows):
+        scale = math.lcm(*(int(v.denominator) for v in w))
+        return Q(X.reach([int(v * scale) for v in w])) / scale
+    return max(sum(abs(a) * abs(x) for a, x in zip(w, xs)) for xs in X)
 
 
 def _segment_ends(parts: DyadicParts) -> set[int]:

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from exactnet.errors import InvariantError
+from exactnet.integer_rows import IntegerRows
 from exactnet.rational import Q
 
 MAX_BOUND_BITS = 40
@@ -47,20 +49,19 @@ class Projection:
         return max(abs(v) for v in self.t).bit_length()
 
 
-def project(X: tuple[tuple[Any, ...], ...], seed: int = 0, draws: int = DRAWS_PER_BOUND,
+def project(X: Sequence[Sequence[Any]], seed: int = 0, draws: int = DRAWS_PER_BOUND,
             narrowest: bool = False) -> Projection:
-    """Choose w for the distinct inputs ``X`` (exact rationals); see the module docstring.
+    """Choose w for the distinct inputs ``X`` (exact rationals, or ``IntegerRows``); see the
+    module docstring.
 
     ``draws`` rows are tried per bound. With ``narrowest``, every draw at the first bound that
     gives an injective row is tried and the one with the smallest range of t wins (the dyadic
     construction's bit span grows with twice the bits of that range)."""
     d = len(X[0])
-    scale = [math.lcm(*(int(x[k].denominator) for x in X)) for k in range(d)]
-    Z = [[int(x[k] * scale[k]) for k in range(d)] for x in X]  # integer inputs
+    scale, Z = _integer_inputs(X)
     if d == 1:
         return _made(scale, [1], Z, "identity") or _digits(Z, scale)
-    zmax = max(max(map(abs, z)) for z in Z)
-    Z64 = np.array(Z, dtype=np.int64) if zmax < 1 << 62 else None  # converted once for every draw
+    zmax = _max_abs(Z)
     rng = random.Random(seed)
     for bits in range(MAX_BOUND_BITS + 1):
         # pigeonhole: |t| <= d * zmax * 2^bits, so fewer than N values of t exist below this bound
@@ -68,7 +69,7 @@ def project(X: tuple[tuple[Any, ...], ...], seed: int = 0, draws: int = DRAWS_PE
         found = []
         for _ in range(draws):
             r = [rng.randint(-(1 << bits), 1 << bits) for _ in range(d)]  # drawn even when skipped: same rows
-            made = _made(scale, r, Z, "random", zmax, Z64) if possible else None
+            made = _made(scale, r, Z, "random") if possible else None
             if made and not narrowest:
                 return made
             if made:
@@ -78,27 +79,42 @@ def project(X: tuple[tuple[Any, ...], ...], seed: int = 0, draws: int = DRAWS_PE
     return _digits(Z, scale)
 
 
-def _made(scale: list[int], r: list[int], Z: list[list[int]], method: str, zmax: int | None = None,
-          Z64: Any = None) -> Projection | None:
-    """The projection with row r (on the integer inputs Z) if it is injective, else None.
-    ``zmax`` (largest |entry| of Z) and ``Z64`` (Z as an int64 array) may be given precomputed."""
-    if zmax is None:
-        zmax = max(max(map(abs, z)) for z in Z)
-    if zmax * max(1, *map(abs, r)) * len(r) < 1 << 62:  # every product and sum fits int64
-        Z64 = np.array(Z, dtype=np.int64) if Z64 is None else Z64
-        t64 = Z64 @ np.array(r, dtype=np.int64)
-        if _equal_neighbours(np.sort(t64[:SAMPLE])):  # most rows that fail collide among the first points
+def _integer_inputs(X: Sequence[Sequence[Any]]) -> tuple[list[int], IntegerRows | list[list[int]]]:
+    """Per column the least common multiple of its denominators, and the inputs times those
+    (integers): ``IntegerRows`` when they fit int64, else lists of Python integers."""
+    if isinstance(X, IntegerRows):
+        return [1] * X.array.shape[1], X
+    d = len(X[0])
+    scale = [math.lcm(*(int(x[k].denominator) for x in X)) for k in range(d)]
+    Z = [[int(x[k] * scale[k]) for k in range(d)] for x in X]
+    if _max_abs(Z) < 1 << 62:
+        return scale, IntegerRows(np.array(Z, dtype=np.int64))
+    return scale, Z
+
+
+def _max_abs(Z: IntegerRows | list[list[int]]) -> int:
+    return Z.max_abs() if isinstance(Z, IntegerRows) else max(max(map(abs, z)) for z in Z)
+
+
+def _made(scale: list[int], r: list[int], Z: IntegerRows | list[list[int]], method: str) -> Projection | None:
+    """The projection with row r (on the integer inputs Z) if it is injective, else None."""
+    if isinstance(Z, IntegerRows):
+        head = Z[:SAMPLE].products(r)  # most rows that fail collide among the first points
+        if isinstance(head, np.ndarray) and _equal_neighbours(np.sort(head)):
             return None
-        order64 = np.argsort(t64, kind="stable")
-        if _equal_neighbours(t64[order64]):
+        t = Z.products(r)
+    else:
+        t = [sum(a * b for a, b in zip(r, z)) for z in Z]
+    w = tuple(s * rk for s, rk in zip(scale, r))
+    if isinstance(t, np.ndarray):
+        order64 = np.argsort(t, kind="stable")
+        if _equal_neighbours(t[order64]):
             return None
-        return Projection(tuple(s * rk for s, rk in zip(scale, r)), tuple(t64.tolist()), tuple(order64.tolist()),
-                          method)
-    t = [sum(a * b for a, b in zip(r, z)) for z in Z]
+        return Projection(w, tuple(t.tolist()), tuple(order64.tolist()), method)
     if len(set(t)) != len(t):
         return None
     order = sorted(range(len(t)), key=t.__getitem__)
-    return Projection(tuple(s * rk for s, rk in zip(scale, r)), tuple(t), tuple(order), method)
+    return Projection(w, tuple(t), tuple(order), method)
 
 
 def _equal_neighbours(ranked: np.ndarray) -> bool:
@@ -106,11 +122,12 @@ def _equal_neighbours(ranked: np.ndarray) -> bool:
     return ranked.size > 1 and bool(np.any(ranked[1:] == ranked[:-1]))
 
 
-def _digits(Z: list[list[int]], scale: list[int]) -> Projection:
-    d = len(Z[0])
-    lo = min(min(z) for z in Z)
-    K = max(max(z) for z in Z) - lo + 1
-    made = _made(scale, [K ** (d - 1 - k) for k in range(d)], Z, "digits")
+def _digits(Z: IntegerRows | list[list[int]], scale: list[int]) -> Projection:
+    if isinstance(Z, IntegerRows):
+        d, lo, hi = Z.array.shape[1], int(Z.array.min()), int(Z.array.max())
+    else:
+        d, lo, hi = len(Z[0]), min(min(z) for z in Z), max(max(z) for z in Z)
+    made = _made(scale, [(hi - lo + 1) ** (d - 1 - k) for k in range(d)], Z, "digits")
     if made is None:
         raise InvariantError("base-K digits are injective on distinct integer rows")
     return made
