@@ -103,14 +103,27 @@ class IntegerRows(Sequence[tuple[Any, ...]]):
         integer below 2^53 (then nothing rounds)."""
         bound = self.max_abs() * sum(abs(int(v)) for v in r)
         if bound < FLOAT_EXACT:
-            rf = np.array([float(v) for v in r])
-            return np.concatenate([b.astype(np.float64) @ rf for b in self.blocks()] or [np.zeros(0)]
-                                  ).astype(np.int64)
+            return self.many_products([r])[0]
         if bound < INT_SAFE:
             ri = np.array([int(v) for v in r], dtype=np.int64)
             return np.concatenate([b.astype(np.int64) @ ri for b in self.blocks()] or [np.zeros(0, np.int64)])
         ro = [int(v) for v in r]
         return [sum(a * b for a, b in zip(row, ro)) for block in self.blocks() for row in block.tolist()]
+
+    def many_products(self, rows: Sequence[Sequence[int]]) -> list[np.ndarray | list[int]]:
+        """``products(r)`` for each r of ``rows``; those whose sums stay below 2^53 in one pass
+        over the array (one float64 matrix product per block: the conversion is paid once)."""
+        fast = [k for k, r in enumerate(rows) if self.max_abs() * sum(abs(int(v)) for v in r) < FLOAT_EXACT]
+        out: list[np.ndarray | list[int]] = [[] for _ in rows]
+        if fast:
+            R = np.array([[float(v) for v in rows[k]] for k in fast]).T.reshape(self.array.shape[1], len(fast))
+            T = np.concatenate([b.astype(np.float64) @ R for b in self.blocks()] or [np.zeros((0, len(fast)))])
+            for j, k in enumerate(fast):
+                out[k] = T[:, j].astype(np.int64)
+        for k, r in enumerate(rows):
+            if k not in fast:
+                out[k] = self.products(r)
+        return out
 
     def reach(self, r: Sequence[int]) -> int:
         """The largest ``sum_k |r_k| |x_k|`` over the rows (0 for no rows), exactly."""

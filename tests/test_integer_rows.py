@@ -61,6 +61,9 @@ def test_sums_of_products_grid_and_scaling_are_exact(A, r):
     r = r[:A.shape[1]]
     assert [int(v) for v in rows.products(r)] == [sum(a * b for a, b in zip(x, r)) for x in plain]
     assert rows.reach(r) == max(sum(abs(a * b) for a, b in zip(x, r)) for x in plain)
+    small = [v % 7 - 3 for v in r]  # sums below 2^53: one matrix product for both rows
+    assert [[int(v) for v in t] for t in rows.many_products([r, small])] == \
+           [[sum(a * b for a, b in zip(x, q)) for x in plain] for q in (r, small)]
     assert rows.max_abs() == max(abs(v) for x in plain for v in x)
     nonzero = [v for x in plain for v in x if v]
     assert rows.grid() == (max(span.exponent(Q(v)) for v in nonzero) if nonzero else None)
@@ -172,3 +175,34 @@ def test_worker_processes_give_the_same_results_and_certificate(monkeypatch):
             a, b = verify(n, data, engine=engine), verify(n, data, engine=engine, jobs=2)
             assert (a.exact, a.max_error, a.failed, a.failures, a.arithmetic, a.engine) == \
                    (b.exact, b.max_error, b.failed, b.failures, b.arithmetic, b.engine)
+
+
+def test_the_sample_only_skips_rows_the_full_check_would_refuse(monkeypatch):
+    module = importlib.import_module("exactnet.construct.projection")
+    monkeypatch.setattr(module, "SAMPLE", 1000)
+    data = integer_data(20_000, 3, 5)
+    predicted = module._predicted_pairs
+    skipped = []
+
+    def counted(t, n):
+        p = predicted(t, n)
+        skipped.append(p > module.SKIP_PAIRS)
+        return p
+
+    monkeypatch.setattr(module, "_predicted_pairs", counted)
+    done = []
+    fast = module.project(data.X, 0, draws=6, narrowest=True, progress=lambda k, total: done.append((k, total)))
+    assert sum(skipped) >= 6 and done[-1] == (module.MAX_BOUND_BITS + 1,) * 2
+    monkeypatch.setattr(module, "SKIP_PAIRS", float("inf"))
+    assert module.project(data.X, 0, draws=6, narrowest=True) == fast
+
+
+@pytest.mark.parametrize("spread", [2**12, 2**14, 2**16])
+def test_predicted_equal_pairs_are_near_the_true_count(spread):
+    module = importlib.import_module("exactnet.construct.projection")
+    t = np.random.default_rng(spread).integers(0, spread, size=200_000)
+    ranked = np.sort(t)
+    _, counts = np.unique(ranked, return_counts=True)
+    true_pairs = int((counts * (counts - 1) // 2).sum())
+    sample = t[np.random.default_rng(1).choice(len(t), 20_000, replace=False)]
+    assert 0.8 * true_pairs <= module._predicted_pairs(sample, len(t)) <= 1.2 * true_pairs

@@ -151,7 +151,7 @@ def build_exact_in(data: Dataset, target: str, a1: int | None = None, a2: int | 
         candidates = [(a1, a2)]
     else:
         candidates = dyadic_widths(data.n, m, data.dim)[:MAX_CANDIDATES if target != "rational" else 1]
-    proj = project(data.X, seed, draws=PROJECTION_DRAWS, narrowest=True)
+    proj = project(data.X, seed, draws=PROJECTION_DRAWS, narrowest=True, progress=progress)
     tried = []
     for c1, c2 in candidates:
         parts = build_dyadic(data, c1, c2, seed=seed, proj=proj, progress=progress)

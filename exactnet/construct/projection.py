@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,8 @@ from exactnet.rational import Q
 
 MAX_BOUND_BITS = 40
 DRAWS_PER_BOUND = 2
-SAMPLE = 20_000  # points checked first for a repeated t (a cheap early "not injective")
+SAMPLE = 20_000  # points, drawn at random once, checked first for a repeated t (a cheap early "not injective")
+SKIP_PAIRS = 64  # a row whose sample predicts more equal pairs over all points is not checked in full
 
 
 @dataclass(frozen=True)
@@ -50,30 +51,34 @@ class Projection:
 
 
 def project(X: Sequence[Sequence[Any]], seed: int = 0, draws: int = DRAWS_PER_BOUND,
-            narrowest: bool = False) -> Projection:
+            narrowest: bool = False, progress: Callable[[int, int], None] | None = None) -> Projection:
     """Choose w for the distinct inputs ``X`` (exact rationals, or ``IntegerRows``); see the
     module docstring.
 
     ``draws`` rows are tried per bound. With ``narrowest``, every draw at the first bound that
     gives an injective row is tried and the one with the smallest range of t wins (the dyadic
-    construction's bit span grows with twice the bits of that range)."""
+    construction's bit span grows with twice the bits of that range). ``progress(done, total)``
+    counts the bounds tried (total: ``MAX_BOUND_BITS + 1``; done = total when a row is found)."""
     d = len(X[0])
     scale, Z = _integer_inputs(X)
     if d == 1:
-        return _made(scale, [1], Z, "identity") or _digits(Z, scale)
+        return _made(scale, [1], _products(Z, [1]), "identity") or _digits(Z, scale)
     zmax = _max_abs(Z)
+    sample = _sample(Z)
     rng = random.Random(seed)
     for bits in range(MAX_BOUND_BITS + 1):
-        # pigeonhole: |t| <= d * zmax * 2^bits, so fewer than N values of t exist below this bound
+        rows = [[rng.randint(-(1 << bits), 1 << bits) for _ in range(d)] for _ in range(draws)]  # drawn even
+        # when skipped (same rows). Pigeonhole: |t| <= d * zmax * 2^bits: fewer than N values of t below this
         possible = 2 * d * zmax * (1 << bits) + 1 >= len(Z)
         found = []
-        for _ in range(draws):
-            r = [rng.randint(-(1 << bits), 1 << bits) for _ in range(d)]  # drawn even when skipped: same rows
-            made = _made(scale, r, Z, "random") if possible else None
-            if made and not narrowest:
-                return made
+        for r, t in zip(rows, _all_products(Z, rows, sample) if possible else []):
+            made = _made(scale, r, t, "random") if t is not None else None
             if made:
                 found.append(made)
+            if made and not narrowest:
+                break
+        if progress:
+            progress(MAX_BOUND_BITS + 1 if found else bits + 1, MAX_BOUND_BITS + 1)
         if found:
             return min(found, key=lambda p: p.range)
     return _digits(Z, scale)
@@ -96,15 +101,42 @@ def _max_abs(Z: IntegerRows | list[list[int]]) -> int:
     return Z.max_abs() if isinstance(Z, IntegerRows) else max(max(map(abs, z)) for z in Z)
 
 
-def _made(scale: list[int], r: list[int], Z: IntegerRows | list[list[int]], method: str) -> Projection | None:
-    """The projection with row r (on the integer inputs Z) if it is injective, else None."""
-    if isinstance(Z, IntegerRows):
-        head = Z[:SAMPLE].products(r)  # most rows that fail collide among the first points
-        if isinstance(head, np.ndarray) and _equal_neighbours(np.sort(head)):
-            return None
-        t = Z.products(r)
-    else:
-        t = [sum(a * b for a, b in zip(r, z)) for z in Z]
+def _sample(Z: IntegerRows | list[list[int]]) -> IntegerRows | None:
+    """``SAMPLE`` rows of Z drawn at random (a fixed draw), None when Z has no more rows than that
+    or is not an array."""
+    if not isinstance(Z, IntegerRows) or len(Z) <= SAMPLE:
+        return None
+    picked = np.sort(np.random.default_rng(0).choice(len(Z), size=SAMPLE, replace=False))
+    return IntegerRows(Z.array[picked])
+
+
+def _all_products(Z: IntegerRows | list[list[int]], rows: list[list[int]], sample: IntegerRows | None
+                  ) -> list[np.ndarray | list[int] | None]:
+    """t = Z r for each row r, or None for a row the ``sample`` already refuses: two sampled
+    points share t, or the sample predicts more than ``SKIP_PAIRS`` equal pairs over all points
+    (``_predicted_pairs``; such a row is injective with probability about e^-64). The rows left
+    are multiplied in one pass over Z (``IntegerRows.many_products``)."""
+    if not isinstance(Z, IntegerRows):
+        return [_products(Z, r) for r in rows]
+    keep = list(range(len(rows)))
+    if sample is not None:
+        heads = sample.many_products(rows)
+        keep = [k for k, head in enumerate(heads) if not isinstance(head, np.ndarray) or not (
+            _equal_neighbours(np.sort(head)) or _predicted_pairs(head, len(Z)) > SKIP_PAIRS)]
+    out: list[np.ndarray | list[int] | None] = [None] * len(rows)
+    for k, t in zip(keep, Z.many_products([rows[k] for k in keep])):
+        out[k] = t
+    return out
+
+
+def _products(Z: IntegerRows | list[list[int]], r: list[int]) -> np.ndarray | list[int]:
+    """t = Z r, exactly."""
+    return Z.products(r) if isinstance(Z, IntegerRows) else [sum(a * b for a, b in zip(r, z)) for z in Z]
+
+
+def _made(scale: list[int], r: list[int], t: np.ndarray | list[int], method: str) -> Projection | None:
+    """The projection with row r and its values t (on the integer inputs) if t is injective,
+    else None: the only check that accepts a row."""
     w = tuple(s * rk for s, rk in zip(scale, r))
     if isinstance(t, np.ndarray):
         order64 = np.argsort(t, kind="stable")
@@ -117,6 +149,20 @@ def _made(scale: list[int], r: list[int], Z: IntegerRows | list[list[int]], meth
     return Projection(w, tuple(t), tuple(order), method)
 
 
+def _predicted_pairs(sample_t: np.ndarray, n: int) -> float:
+    """The number of equal pairs of t expected among ``n`` points, from a random sample's t.
+
+    With bins of h consecutive integers and m_b the fraction of points in bin b, the chance that
+    two random points share t is sum_v p_v^2 >= sum_b m_b^2 / h (Cauchy-Schwarz within a bin);
+    (c_b^2 - c_b) / (S (S - 1)) estimates m_b^2 from the sample's counts c_b without bias. So the
+    estimate does not exceed the expected count by more than the sample's noise."""
+    size = len(sample_t)
+    lo, hi = int(sample_t.min()), int(sample_t.max())
+    h = max(1, -(-(hi - lo + 1) // 1024))
+    counts = np.bincount((sample_t - lo) // h).astype(np.float64)
+    return n * (n - 1) / 2 * float((counts * (counts - 1)).sum()) / (size * (size - 1) * h)
+
+
 def _equal_neighbours(ranked: np.ndarray) -> bool:
     """Whether the sorted array ``ranked`` holds a value twice."""
     return ranked.size > 1 and bool(np.any(ranked[1:] == ranked[:-1]))
@@ -127,7 +173,8 @@ def _digits(Z: IntegerRows | list[list[int]], scale: list[int]) -> Projection:
         d, lo, hi = Z.array.shape[1], int(Z.array.min()), int(Z.array.max())
     else:
         d, lo, hi = len(Z[0]), min(min(z) for z in Z), max(max(z) for z in Z)
-    made = _made(scale, [(hi - lo + 1) ** (d - 1 - k) for k in range(d)], Z, "digits")
+    r = [(hi - lo + 1) ** (d - 1 - k) for k in range(d)]
+    made = _made(scale, r, _products(Z, r), "digits")
     if made is None:
         raise InvariantError("base-K digits are injective on distinct integer rows")
     return made
