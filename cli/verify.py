@@ -9,6 +9,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from exactnet.errors import ExactnetError
 from exactnet.evaluate import evaluate_all
 from exactnet.labels import argmax_hits, read_for, stored
 from exactnet.network import Network
@@ -49,7 +50,7 @@ def verify(
             with progress("verifying points", dataset.n, quiet) as bar:
                 cert = check(net, dataset, engine=engine, keep=show, jobs=jobs, client=client,
                              progress=lambda done, total: bar.update(0, completed=done, total=total))
-        except ValueError as e:
+        except ExactnetError as e:  # the network and the data disagree: name both files
             fail(f"{network} on {data}: {e}")
         finally:
             if client is not None:

@@ -45,6 +45,14 @@ class Dataset:
     def outputs(self) -> int:
         return len(self.Y[0])
 
+    def check_fits(self, inputs: int, outputs: int | None = None) -> None:
+        """The one check that a network fits this data: ``DataError`` unless the network's
+        ``inputs`` (and ``outputs``, when given) equal the data's columns."""
+        if inputs != self.dim or (outputs is not None and outputs != self.outputs):
+            maps = f"{inputs} -> {outputs}" if outputs is not None else f"{inputs} inputs to"
+            raise DataError(f"the network maps {maps} values but the data has {self.dim} input and "
+                            f"{self.outputs} output column(s)")
+
     def digest(self) -> str:
         """SHA-256 of the exact data: per row the inputs, ";", the outputs, each as rational
         text joined by "," and the row ended by a newline. Computed once per data set; integer

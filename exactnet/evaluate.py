@@ -44,6 +44,7 @@ import flint
 from gmpy2 import mpq as _mpq
 
 from exactnet.blocks import run_blocks
+from exactnet.errors import ArgumentError
 from exactnet.network import Layer, Network
 
 Progress = Callable[[int, int], None]
@@ -86,9 +87,9 @@ def preactivations(net: Network, X: Sequence[Sequence[Any]], *,
 
 def general(engine: str | None) -> str:
     """The general evaluator's engine for a path name: "python", else "flint" (the dyadic and
-    piecewise paths map to FLINT). Raises ``ValueError`` for an unknown name."""
+    piecewise paths map to FLINT). Raises ``ArgumentError`` for an unknown name."""
     if engine is not None and engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
+        raise ArgumentError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
     return "python" if engine == "python" else "flint"
 
 

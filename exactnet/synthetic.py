@@ -7,17 +7,18 @@ import random
 import numpy as np
 
 from exactnet.dataset import Dataset
+from exactnet.errors import ArgumentError
 from exactnet.integer_rows import first_occurrence
 
 
 def integer_data(n: int, dim: int = 5, seed: int = 0, low: int = 0, high: int = 100, outputs: int = 1) -> Dataset:
     """``n`` distinct integer inputs drawn uniformly from [low, high)^dim with integer outputs
-    in [low, high), by ``random.Random(seed)``. Raises ``ValueError`` if the box holds fewer
+    in [low, high), by ``random.Random(seed)``. Raises ``ArgumentError`` if the box holds fewer
     than ``n`` points."""
     if n < 1 or dim < 1:
-        raise ValueError(f"need n >= 1 and dim >= 1, got n={n}, dim={dim}")
+        raise ArgumentError(f"need n >= 1 and dim >= 1, got n={n}, dim={dim}")
     if (high - low) ** dim < n:
-        raise ValueError(f"[{low}, {high})^{dim} holds fewer than {n} distinct points")
+        raise ArgumentError(f"[{low}, {high})^{dim} holds fewer than {n} distinct points")
     rng = random.Random(seed)
     seen: set[tuple[int, ...]] = set()
     X: list[tuple[int, ...]] = []
@@ -37,11 +38,11 @@ def integer_array_data(n: int, dim: int, seed: int = 0, low: int = 0, high: int 
     [low, high), by numpy's ``default_rng(seed)``: rows equal to an earlier row are drawn again
     until all differ. For sizes ``integer_data`` draws too slowly (10^6 x 784 of uint8 in seconds);
     the inputs are one array of the smallest integer dtype holding the range. Raises
-    ``ValueError`` as ``integer_data`` does."""
+    ``ArgumentError`` as ``integer_data`` does."""
     if n < 1 or dim < 1:
-        raise ValueError(f"need n >= 1 and dim >= 1, got n={n}, dim={dim}")
+        raise ArgumentError(f"need n >= 1 and dim >= 1, got n={n}, dim={dim}")
     if (high - low) ** dim < n:
-        raise ValueError(f"[{low}, {high})^{dim} holds fewer than {n} distinct points")
+        raise ArgumentError(f"[{low}, {high})^{dim} holds fewer than {n} distinct points")
     rng = np.random.default_rng(seed)
     X = rng.integers(low, high, size=(n, dim), dtype=_dtype(low, high))
     while True:

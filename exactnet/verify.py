@@ -85,13 +85,11 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
     (``blocks.run_blocks``: a script calls this under ``if __name__ == "__main__":``); the
     certificate is identical for every ``jobs`` and with ``client``. Exact: no
     number is ever rounded. ``progress(done, total)`` is called with the number of points
-    evaluated so far. Raises ``ValueError`` when the
-    network's input or output size does not fit the data, or for an unknown engine.
+    evaluated so far. Raises ``DataError`` when the
+    network's input or output size does not fit the data (``Dataset.check_fits``), ``ValueError``
+    for an unknown engine.
     """
-    if net.input_dim != data.dim:
-        raise ValueError(f"network takes {net.input_dim} inputs but the data has {data.dim} input columns")
-    if net.output_dim != data.outputs:
-        raise ValueError(f"network gives {net.output_dim} outputs but the data has {data.outputs} output columns")
+    data.check_fits(net.input_dim, net.output_dim)
     engine = _engine(engine)
     Y = [tuple((int(w.numerator), int(w.denominator)) for w in y) for y in data.Y]
     g, _ = span.grids(net, data.X)

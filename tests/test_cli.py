@@ -111,7 +111,7 @@ def test_verify_with_wrong_data_shape_exits_2(tmp_path, csv_file):
     other = tmp_path / "other.csv"
     other.write_text("1,2,3,4\n")
     result = run("verify", net_path, other)
-    assert result.exit_code == 2 and "takes 2 inputs" in result.output
+    assert result.exit_code == 2 and "maps 2 -> 1 values but the data has 3 input" in result.output
 
 
 def test_installed_command_runs(tmp_path, csv_file):

@@ -60,10 +60,23 @@ def test_certificate_records_digests_and_exact_error():
     assert len(verify(shifted, data, keep=2).failures) == 2
 
 
-def test_shape_mismatch_is_an_error():
+def test_shape_mismatch_is_one_data_error_in_verify_export_analysis_and_instances():
+    from exactnet.analysis.regions import analyse
+    from exactnet.export.dtypes import parse_dtype
+    from exactnet.export.measure import measure
+    from exactnet.instances.generate import instances
+
     net = exactnet.build(integer_data(4, 3, 0))
-    with pytest.raises(ValueError, match="takes 3 inputs"):
-        verify(net, integer_data(4, 2, 0))
+    wrong = "the network maps 3 -> 1 values but the data has 2 input and 1 output column(s)"
+    for check in (lambda: verify(net, integer_data(4, 2, 0)), lambda: measure(net, parse_dtype("float64"),
+                  integer_data(4, 2, 0)), lambda: instances(net, integer_data(4, 2, 0), radii=[Q(1)])):
+        with pytest.raises(exactnet.DataError) as e:
+            check()
+        assert str(e.value) == wrong
+    with pytest.raises(exactnet.DataError, match=r"maps 3 inputs to values but the data has 2 input"):
+        analyse(net, integer_data(4, 2, 0))
+    with pytest.raises(exactnet.DataError, match=r"maps 3 -> 2 values but the data has 3 input and 1 output"):
+        integer_data(4, 3, 0).check_fits(3, 2)
 
 
 def test_an_unknown_engine_is_an_error_in_verify_and_in_the_evaluator():

@@ -14,7 +14,6 @@ from typing import Any
 
 from exactnet.analysis.report import Column, Report
 from exactnet.dataset import Dataset
-from exactnet.errors import DataError
 from exactnet.evaluate import preactivations
 from exactnet.network import Network
 from exactnet.rational import Q, bits
@@ -52,8 +51,7 @@ def activation_patterns(net: Network, X: Sequence[Sequence[Any]]) -> list[list[t
 def analyse(net: Network, data: Dataset) -> Regions:
     """Degenerate neurons and activation patterns of ``net`` on ``data``; linear pieces when
     the network has one input. Raises ``DataError`` when the input sizes differ."""
-    if net.input_dim != data.dim:
-        raise DataError(f"network takes {net.input_dim} inputs but the data has {data.dim} input columns")
+    data.check_fits(net.input_dim)
     per_layer = activation_patterns(net, data.X)
     layers = []
     for pats in per_layer:

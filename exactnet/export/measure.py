@@ -179,10 +179,10 @@ def measure(net: Network, dtype: DType, data: Dataset | None = None, *,
     """Round ``net`` to ``dtype`` and, with data, measure it (see the module docstring).
 
     Returns the report and the rounded network. Raises ``ExportError`` for a fixed format that
-    cannot hold a weight, ``ValueError`` when the data's shape does not fit the network."""
-    if data is not None and (data.dim != net.input_dim or data.outputs != net.output_dim):
-        raise ExportError(f"the network maps {net.input_dim} -> {net.output_dim} values but the data has"
-                          f" {data.dim} inputs and {data.outputs} outputs")
+    cannot hold a weight, ``DataError`` when the data's shape does not fit the network
+    (``Dataset.check_fits``)."""
+    if data is not None:
+        data.check_fits(net.input_dim, net.output_dim)
     if isinstance(dtype, ExactInt64):
         return _measure_int64(net, data)
     if isinstance(dtype, (FixedType, AutoFixed)):

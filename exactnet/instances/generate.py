@@ -81,9 +81,7 @@ def instances(net: Network, data: Dataset, *, points: int = 10, radii: Sequence[
     ds = [positive(d, "margin") for d in gaps]
     if not 0 <= output < net.output_dim:
         raise ArgumentError(f"--output {output} is not an output of a network with {net.output_dim}")
-    if net.input_dim != data.dim or net.output_dim != data.outputs:
-        raise ArgumentError(f"the data has {data.dim} inputs and {data.outputs} outputs; the network "
-                            f"{net.input_dim} and {net.output_dim}")
+    data.check_fits(net.input_dim, net.output_dim)
     labels = one_hot_labels(data)
     rows = spread_rows(data.n, points)
     found: list[Instance] = []
