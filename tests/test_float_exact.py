@@ -282,6 +282,21 @@ def test_float64_onnx_is_exact_in_onnxruntime(float_exact_case, tmp_path):
     assert report.bound == (0,)  # proven: no estimate needed
 
 
+def test_one_weight_moved_by_one_ulp_is_caught_by_verify_and_by_the_float64_export(float_exact_case, tmp_path):
+    pytest.importorskip("onnxruntime")
+    net, data = float_exact_case
+    w = float(net.layers[2].weights[0][0])
+    up = Fraction(float(np.nextafter(w, np.inf))) - Fraction(w)  # one float64 ulp: still a binary64 weight
+    tampered = moved(net, 2, 0, 0, Q(up.numerator, up.denominator))
+    cert = verify(tampered, data)
+    exact = max(abs(forward(tampered, x)[0] - Fraction(int(y[0]))) for x, y in zip(data.X, data.Y))
+    assert not cert.exact and cert.max_error == exact > 0
+    assert not cert.arithmetic.binary64  # the ulp puts the last layer on the grid 2^-52: span beyond 53
+    report = exactnet.export_network(tampered, tmp_path / "t.onnx", "float64", data=data)
+    assert report.rounding.overall == exact  # binary64 weights: rounding changes nothing, the error is the ulp's
+    assert report.runtime.overall > 0 and report.arithmetic.overall > 0  # visible to onnxruntime and numpy
+
+
 def test_float32_report_says_whether_every_weight_is_a_float32(float_exact_case, tmp_path):
     net, data = float_exact_case
     report = exactnet.export_network(net, tmp_path / "n.npz", "float32", data=data)
