@@ -19,6 +19,9 @@ import bisect
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import numpy as np
+
+from exactnet.integer_rows import IntegerRows
 from exactnet.network import Network
 from exactnet.output_range import output_range, rank_one
 from exactnet.rational import Q
@@ -32,9 +35,11 @@ def applies(net: Network) -> bool:
 def outputs(net: Network, X: Sequence[Sequence[Any]], progress: Callable[[int, int], None] | None = None,
             every: int = 4096) -> Iterator[tuple[Any, ...]]:
     """The exact output at every row of ``X`` (exact rationals), in order. Requires ``applies``."""
-    d = len(X[0])
-    lower = [min(x[i] for x in X) for i in range(d)]
-    upper = [max(x[i] for x in X) for i in range(d)]
+    if isinstance(X, IntegerRows):  # the bounding box from the array, without a rational per cell
+        lower, upper = ([Q(int(v)) for v in f(X.array, axis=0)] for f in (np.min, np.max))
+    else:
+        columns = list(zip(*X))
+        lower, upper = [min(c) for c in columns], [max(c) for c in columns]
     r = output_range(net, lower, upper)
     ts, values, w = r.ts, r.values, r.w
     for n, x in enumerate(X, start=1):

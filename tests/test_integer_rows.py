@@ -206,3 +206,14 @@ def test_predicted_equal_pairs_are_near_the_true_count(spread):
     true_pairs = int((counts * (counts - 1) // 2).sum())
     sample = t[np.random.default_rng(1).choice(len(t), 20_000, replace=False)]
     assert 0.8 * true_pairs <= module._predicted_pairs(sample, len(t)) <= 1.2 * true_pairs
+
+
+def test_the_piecewise_path_certifies_array_data_as_row_data():
+    from exactnet.construct.theorem3 import build_two_layer
+
+    data = integer_data(300, 6, 4, 0, 256)
+    rows = Dataset.from_rows(list(data.X), list(data.Y))
+    net = build_two_layer(data, None, None)
+    for n in (net, moved(net, 1, 0, 0, Q(1, 2**100))):
+        a, b = verify(n, data), verify(n, rows)
+        assert a.engine == "piecewise" and a == b
