@@ -34,9 +34,10 @@ import numpy as np
 
 from exactnet.analysis.expr import FUNCTIONS, Expr, ExprError, evaluate, parse, show
 from exactnet.analysis.report import Column, Report
+from exactnet.construct.knots import chord_slopes, one_hidden_layer
 from exactnet.dataset import Dataset
 from exactnet.errors import ExactnetError
-from exactnet.network import Layer, Network
+from exactnet.network import Network
 from exactnet.rational import Q
 from exactnet.verify import verify
 
@@ -266,11 +267,8 @@ def node_values(e: Expr, nodes: list[Fraction], delta: Fraction) -> tuple[list[F
 def interpolant_network(nodes: list[Fraction], values: list[Fraction]) -> Network:
     """One hidden layer, len(nodes) - 1 neurons: the piecewise-linear interpolant of the points
     on [nodes[0], nodes[-1]] (constant values[0] to the left, last slope continued to the right)."""
-    slopes = [(values[k + 1] - values[k]) / (nodes[k + 1] - nodes[k]) for k in range(len(nodes) - 1)]
-    out = [slopes[0]] + [slopes[k] - slopes[k - 1] for k in range(1, len(slopes))]
-    hidden = Layer(tuple((Q(1),) for _ in slopes), tuple(-Q(x) for x in nodes[:-1]), "relu")
-    output = Layer((tuple(Q(v) for v in out),), (Q(values[0]),), "linear")
-    return Network((hidden, output))
+    xs, ys = [Q(x) for x in nodes], [Q(y) for y in values]
+    return one_hidden_layer((Q(1),), xs[:-1], [[s] for s in chord_slopes(ys, xs)], ys[:1])
 
 
 def prefix_form(net: Network) -> tuple[list[Any], list[Any], list[Any]]:

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exactnet.construct.assembly import provenance
+from exactnet.construct.knots import slope_changes
 from exactnet.construct.projection import Projection, project
 from exactnet.dataset import Dataset
 from exactnet.errors import CapacityError
@@ -84,7 +85,7 @@ class Units:
         """Bias and unit weights that make ``c + sum_u W_u relu(o_u (t - k_u))`` equal ``f`` from
         the first break on: slope changes at the knots, and the pivot pair carrying the slope
         of the piece around p."""
-        delta = [f.slopes[b + 1] - f.slopes[b] for b in range(len(self.breaks))]
+        delta = slope_changes(f.slopes)[1:]  # slopes[0] is the constant piece before the first break
         if self.pivot is None:
             c, row = f.values[0], delta
         else:

@@ -24,9 +24,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from exactnet.construct.assembly import provenance
+from exactnet.construct.knots import one_hidden_layer
 from exactnet.construct.projection import as_rationals, project
 from exactnet.dataset import Dataset
-from exactnet.network import Layer, Network
+from exactnet.network import Network
 from exactnet.rational import Q, simplest_between
 
 
@@ -42,15 +43,8 @@ def build_one_layer(data: Dataset, seed: int = 0) -> Network:
     m = data.outputs
     if not taus:  # one point: a neuron the output ignores
         taus, slopes = [t[0]], [[Q(0)] * m]
-    previous = [Q(0)] * m
-    columns = []
-    for s in slopes:
-        columns.append([a - b for a, b in zip(s, previous)])
-        previous = s
-    w = tuple(Q(x) for x in proj.w)
-    hidden = Layer(tuple(w for _ in taus), tuple(-tau for tau in taus), "relu")
-    output = Layer(tuple(tuple(col[o] for col in columns) for o in range(m)), tuple(ys[0]), "linear")
-    return Network((hidden, output)).with_meta(
+    net = one_hidden_layer([Q(x) for x in proj.w], taus, slopes, ys[0])
+    return net.with_meta(
         construction="one-hidden-layer",
         hidden=len(taus),
         outputs=m,
