@@ -5,7 +5,7 @@ an integer (text such as "7" or "-1" counts as an integer; "1.0" does not), else
 (integers then compare by their decimal text). Class k (0-based in that order) becomes
 
 * ``"one-hot"``: the output row with 1 in column k and 0 elsewhere (M = number of classes);
-  an exact network's argmax is then the label;
+  an exact network's argmax is then the label (``argmax``: a tie predicts no class);
 * ``"scalar"``: the single output k.
 
 A network built from labels stores ``{"labels": encoding, "classes": [...]}`` in its meta data
@@ -128,14 +128,18 @@ def read_for(net: Network, path: str | Path, source: str = "network", merge: boo
     return read(path, net.output_dim, merge=merge)
 
 
+def argmax(row: Sequence[Any]) -> int | None:
+    """The class a one-hot output row predicts: the index of its unique largest entry, or None
+    when the largest value occurs more than once. A tie predicts no class, so it is never the
+    label (not the first of the tied indices)."""
+    top = max(row)
+    tied = [k for k, v in enumerate(row) if v == top]
+    return tied[0] if len(tied) == 1 else None
+
+
 def argmax_hits(outputs: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]]) -> int:
-    """How many output rows have a unique largest entry at the 1 of the matching one-hot row."""
-    hits = 0
-    for got, want in zip(outputs, rows):
-        top = max(got)
-        if [k for k, v in enumerate(got) if v == top] == [list(want).index(1)]:
-            hits += 1
-    return hits
+    """How many output rows predict (``argmax``) the class of the matching one-hot row."""
+    return sum(1 for got, want in zip(outputs, rows) if argmax(got) == list(want).index(1))
 
 
 def _keys(labels: Sequence[Any], classes: tuple[Label, ...] | None, source: str = "labels",
