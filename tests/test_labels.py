@@ -172,7 +172,7 @@ def test_json_and_npz_labels(tmp_path):
     got = read_labelled(tmp_path / "d.npz", "one-hot")
     assert got.classes == (1, 3) and got.meta() == {"labels": "one-hot", "classes": [1, 3]}
     (tmp_path / "d.npy").write_text("x")
-    with pytest.raises(DataError, match="labelled data must be .csv, .json or .npz"):
+    with pytest.raises(DataError, match="unknown labelled data format '.npy'; use .csv, .json or .npz"):
         read_labelled(tmp_path / "d.npy", "one-hot")
 
 
