@@ -39,7 +39,8 @@ from typing import Any
 
 from exactnet.construct.assembly import provenance
 from exactnet.construct.knots import slope_changes
-from exactnet.construct.projection import Projection, project
+from exactnet.construct.projected import sort_by_projection
+from exactnet.construct.projection import Projection
 from exactnet.dataset import Dataset
 from exactnet.errors import CapacityError
 from exactnet.network import Layer, Network
@@ -217,9 +218,8 @@ def build_dyadic(data: Dataset, a1: int, a2: int, seed: int = 0, proj: Projectio
         raise CapacityError(f"{n:,} points do not fit widths {a1} x {a2} with {m} output(s) in the dyadic "
                             f"construction: capacity ((a1 + 1) div 2) * (a2 div m) + (a2 mod m) = {cap:,}")
     start = time.perf_counter()
-    proj = proj or project(data.X, seed, draws=PROJECTION_DRAWS, narrowest=True)
-    t = [Q(proj.t[i]) for i in proj.order]
-    ys = [data.Y[i] for i in proj.order]
+    sort = sort_by_projection(data, seed, draws=PROJECTION_DRAWS, narrowest=True, proj=proj)
+    proj, t, ys = sort.projection, sort.t, sort.ys
     q, r = divmod(a2, m)
     n_main = min(n, (a1 + 1) // 2 * q)
     bounds = segment_bounds(n_main, q) if q else []

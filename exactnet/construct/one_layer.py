@@ -25,7 +25,7 @@ from typing import Any
 
 from exactnet.construct.assembly import provenance
 from exactnet.construct.knots import one_hidden_layer
-from exactnet.construct.projection import as_rationals, project
+from exactnet.construct.projected import sort_by_projection
 from exactnet.dataset import Dataset
 from exactnet.network import Network
 from exactnet.rational import Q, simplest_between
@@ -36,9 +36,8 @@ def build_one_layer(data: Dataset, seed: int = 0) -> Network:
     Deterministic for a given ``seed``. Cost: O(N d) projection, O(N log N) sort, O(N m)
     exact operations."""
     start = time.perf_counter()
-    proj = project(data.X, seed)
-    t = as_rationals(proj)
-    ys = [data.Y[i] for i in proj.order]
+    sort = sort_by_projection(data, seed)
+    proj, t, ys = sort.projection, sort.t, sort.ys
     taus, slopes = breaks(t, ys)
     m = data.outputs
     if not taus:  # one point: a neuron the output ignores
