@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from exactnet.analysis.approx import MAX_PIECES, RULES, approximate, report
+from exactnet.analysis.approx import MAX_PIECES, RULES, approximate
+from exactnet.analysis.approx_report import report
 from exactnet.network import write_atomic
 from exactnet.rational import to_text
 

@@ -11,17 +11,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from exactnet.errors import DataError
 from exactnet.integer_rows import IntegerRows, first_occurrence, fits, row_texts
 from exactnet.rational import NotExact, TooLarge, shown, to_rational, to_text
 
 Row = tuple[Any, ...]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -180,15 +181,25 @@ def read(path: str | Path, outputs: int = 1, merge: bool = True) -> Dataset:
     ``merge``: as in ``Dataset.from_rows``. Raises ``DataError`` for a missing or unreadable
     file, an unknown extension, or any problem ``Dataset.from_rows`` finds.
     """
+    return by_extension(path, {
+        ".csv": lambda p: _read_csv(p, outputs, merge),
+        ".npz": lambda p: _read_numpy(p, outputs, merge),
+        ".npy": lambda p: _read_numpy(p, outputs, merge),
+        ".json": lambda p: _read_json(p, merge),
+    })
+
+
+def by_extension(path: str | Path, readers: Mapping[str, Callable[[Path], T]], what: str = "data") -> T:
+    """The one dispatch of data readers: ``readers[ext]`` called on the existing file
+    (``data_file``) whose lower-case extension is ``ext``; ``DataError`` naming the ``what``
+    formats accepted for any other extension."""
     p = data_file(path)
     ext = p.suffix.lower()
-    if ext == ".csv":
-        return _read_csv(p, outputs, merge)
-    if ext in (".npz", ".npy"):
-        return _read_numpy(p, outputs, merge)
-    if ext == ".json":
-        return _read_json(p, merge)
-    raise DataError(f"{p}: unknown data format {ext or '(no extension)'!r}; use .csv, .npz, .npy or .json")
+    if ext not in readers:
+        names = list(readers)
+        accepted = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+        raise DataError(f"{p}: unknown {what} format {ext or '(no extension)'!r}; use {accepted}")
+    return readers[ext](p)
 
 
 def split_columns(rows: list[list[Any]], outputs: int, source: str, first_row: int) -> tuple[list, list]:
@@ -352,13 +363,20 @@ def exact_rows(arr: Any) -> list[Any]:
     return arr.tolist()
 
 
+def json_lists(p: Path, keys: Sequence[str], exact_ints: bool = True) -> list[list[Any]]:
+    """The lists under ``keys`` of a JSON file holding one object (``load_json``, with
+    ``exact_ints``); ``DataError`` for another shape."""
+    obj = load_json(p, exact_ints)
+    if not isinstance(obj, dict) or any(k not in obj for k in keys):
+        shape = ", ".join(f'"{k}": [...]' for k in keys)
+        raise DataError(f"{p}: expected an object {{{shape}}}")
+    if not all(isinstance(obj[k], list) for k in keys):
+        raise DataError(f"{p}: {' and '.join(keys)} must be lists")
+    return [obj[k] for k in keys]
+
+
 def _read_json(p: Path, merge: bool) -> Dataset:
-    obj = load_json(p)
-    if not isinstance(obj, dict) or "X" not in obj or "Y" not in obj:
-        raise DataError(f'{p}: expected an object {{"X": [[...]], "Y": [...]}}')
-    X, Y = obj["X"], obj["Y"]
-    if not isinstance(X, list) or not isinstance(Y, list):
-        raise DataError(f"{p}: X and Y must be lists")
+    X, Y = json_lists(p, ("X", "Y"))
     for k, x in enumerate(X, start=1):
         if not isinstance(x, list):
             raise DataError(f"{p}: X row {k} is not a list")

@@ -5,7 +5,7 @@ an integer (text such as "7" or "-1" counts as an integer; "1.0" does not), else
 (integers then compare by their decimal text). Class k (0-based in that order) becomes
 
 * ``"one-hot"``: the output row with 1 in column k and 0 elsewhere (M = number of classes);
-  an exact network's argmax is then the label;
+  an exact network's argmax is then the label (``argmax``: a tie predicts no class);
 * ``"scalar"``: the single output k.
 
 A network built from labels stores ``{"labels": encoding, "classes": [...]}`` in its meta data
@@ -20,7 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exactnet.dataset import Dataset, csv_rows, data_file, exact_rows, load_json, load_numpy, numpy_arrays, read
+from exactnet.dataset import (
+    Dataset,
+    by_extension,
+    csv_rows,
+    exact_rows,
+    json_lists,
+    load_numpy,
+    numpy_arrays,
+    read,
+    split_columns,
+)
 from exactnet.errors import DataError, NetworkFileError
 from exactnet.network import Network
 
@@ -79,17 +89,8 @@ def read_labelled(path: str | Path, encoding: str = "one-hot", classes: Sequence
     ``labels`` in ``.npz``. Inputs are validated by ``Dataset.from_rows`` (exact, distinct or
     merged, rows named in errors). ``classes`` as in ``encode``.
     """
-    p = data_file(path)
-    ext = p.suffix.lower()
-    first_row = 1
-    if ext == ".csv":
-        xs, labels, first_row = _csv(p)
-    elif ext == ".json":
-        xs, labels = _json(p)
-    elif ext == ".npz":
-        xs, labels = _npz(p)
-    else:
-        raise DataError(f"{p}: labelled data must be .csv, .json or .npz, not {ext or '(no extension)'!r}")
+    p = Path(path)
+    xs, labels, first_row = by_extension(p, {".csv": _csv, ".json": _json, ".npz": _npz}, "labelled data")
     if not xs:
         raise DataError(f"{p}: no data rows")
     if len(xs) != len(labels):
@@ -128,14 +129,18 @@ def read_for(net: Network, path: str | Path, source: str = "network", merge: boo
     return read(path, net.output_dim, merge=merge)
 
 
+def argmax(row: Sequence[Any]) -> int | None:
+    """The class a one-hot output row predicts: the index of its unique largest entry, or None
+    when the largest value occurs more than once. A tie predicts no class, so it is never the
+    label (not the first of the tied indices)."""
+    top = max(row)
+    tied = [k for k, v in enumerate(row) if v == top]
+    return tied[0] if len(tied) == 1 else None
+
+
 def argmax_hits(outputs: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]]) -> int:
-    """How many output rows have a unique largest entry at the 1 of the matching one-hot row."""
-    hits = 0
-    for got, want in zip(outputs, rows):
-        top = max(got)
-        if [k for k, v in enumerate(got) if v == top] == [list(want).index(1)]:
-            hits += 1
-    return hits
+    """How many output rows predict (``argmax``) the class of the matching one-hot row."""
+    return sum(1 for got, want in zip(outputs, rows) if argmax(got) == list(want).index(1))
 
 
 def _keys(labels: Sequence[Any], classes: tuple[Label, ...] | None, source: str = "labels",
@@ -172,27 +177,23 @@ def _integer(label: Label) -> int | None:
         return None
 
 
-def _csv(p: Path) -> tuple[list[list[str]], list[str], int]:
+def _csv(p: Path) -> tuple[list[Any], list[Any], int]:
+    """Inputs, labels (the last column, as text) and the first data row's number."""
     rows, first_row = csv_rows(p)
-    for k, r in enumerate(rows, start=first_row):
-        if len(r) < 2:
-            raise DataError(f"{p}: row {k}: {len(r)} column(s), need at least 2 (inputs, then the label)")
-    return [r[:-1] for r in rows], [r[-1] for r in rows], first_row
+    xs, ys = split_columns(rows, 1, str(p), first_row)
+    return xs, [y[0] for y in ys], first_row
 
 
-def _json(p: Path) -> tuple[list[Any], list[Any]]:
-    obj = load_json(p, exact_ints=False)
-    if not isinstance(obj, dict) or "X" not in obj or "labels" not in obj:
-        raise DataError(f'{p}: expected an object {{"X": [[...]], "labels": [...]}}')
-    if not isinstance(obj["X"], list) or not isinstance(obj["labels"], list):
-        raise DataError(f"{p}: X and labels must be lists")
-    return obj["X"], obj["labels"]
+def _json(p: Path) -> tuple[list[Any], list[Any], int]:
+    """Inputs and labels of ``{"X": [[...]], "labels": [...]}``; integer labels as ints."""
+    X, labels = json_lists(p, ("X", "labels"), exact_ints=False)
+    return X, labels, 1
 
 
-def _npz(p: Path) -> tuple[list[Any], list[Any]]:
-
+def _npz(p: Path) -> tuple[list[Any], list[Any], int]:
+    """Inputs and labels of the arrays ``X`` (2-d) and ``labels`` (1-d)."""
     with load_numpy(p) as z:
         X, labels = numpy_arrays(p, z, ("X", "labels"))
     if X.ndim != 2 or labels.ndim != 1:
         raise DataError(f"{p}: X must be 2-d and labels 1-d, found shapes {X.shape} and {labels.shape}")
-    return exact_rows(X), labels.tolist()
+    return exact_rows(X), labels.tolist(), 1

@@ -34,7 +34,7 @@ def test_budget_with_several_outputs_uses_theorem_4():
 def test_plan_top_row_is_the_smallest_and_builds_and_verifies(n, dim):
     r = plan_points(n, dim=dim, predict_bits=False)
     top = r.rows[0]
-    a1, a2 = map(int, top["nodes"].split(" + "))
+    a1, a2 = top["widths"]
     assert (a1, a2) == smallest_two_layer(n, 1, dim)
     assert top["capacity"] == two_layer_capacity(a1, a2) >= n and top["constructive"]
     data = synthetic(n, dim)

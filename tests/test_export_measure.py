@@ -4,6 +4,8 @@ import math
 
 from exactnet.dataset import Dataset
 from exactnet.export import measure, parse_dtype
+from exactnet.export.measure import error_stats
+from exactnet.labels import argmax_hits
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
 
@@ -24,6 +26,16 @@ def test_class_changes_are_counted_only_for_classifiers():
     assert report.arithmetic.class_changes == 0
     plain = Network(net.layers)
     assert measure(plain, parse_dtype("float64"), data)[0].arithmetic.class_changes is None
+
+
+def test_a_tie_is_not_the_label_for_verify_and_export_alike():
+    """One argmax rule: a tie for the largest output predicts no class, even when the label is
+    the first of the tied indices; the verifier's count and the export's class changes agree."""
+    one_hot = [(1, 0), (0, 1), (1, 0)]
+    outputs = [(Q(1), Q(1)), (Q(2), Q(2)), (Q(3), Q(-1))]  # tie at the label, tie, the label
+    assert argmax_hits(outputs, one_hot) == 1
+    changes = error_stats("tie", outputs, one_hot, ["cat", "dog"]).class_changes
+    assert changes == len(one_hot) - argmax_hits(outputs, one_hot) == 2
 
 
 def test_overflow_is_reported_not_raised():

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import exactnet
 from exactnet.errors import DataError
-from exactnet.labels import argmax_hits, class_order, encode, read_labelled
+from exactnet.labels import argmax, argmax_hits, class_order, encode, read_labelled
 from exactnet.network import Network
 from exactnet.rational import Q
 
@@ -47,6 +47,10 @@ def test_a_label_outside_the_stored_classes_is_named():
         encode(["1", "7"], "one-hot", classes=[1, 2])
     with pytest.raises(DataError, match="row 1: label 'owl'"):
         encode(["owl"], "scalar", classes=["cat", "dog"])
+
+
+def test_argmax_is_the_unique_largest_entry():
+    assert [argmax(r) for r in [(Q(1), Q(3), Q(2)), (Q(3), Q(3), Q(2)), (Q(-1),)]] == [1, None, 0]
 
 
 def test_bad_labels_are_named():
@@ -168,7 +172,7 @@ def test_json_and_npz_labels(tmp_path):
     got = read_labelled(tmp_path / "d.npz", "one-hot")
     assert got.classes == (1, 3) and got.meta() == {"labels": "one-hot", "classes": [1, 3]}
     (tmp_path / "d.npy").write_text("x")
-    with pytest.raises(DataError, match="labelled data must be .csv, .json or .npz"):
+    with pytest.raises(DataError, match="unknown labelled data format '.npy'; use .csv, .json or .npz"):
         read_labelled(tmp_path / "d.npy", "one-hot")
 
 

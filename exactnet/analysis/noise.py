@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from exactnet.analysis.bits import one_layer_available
+from exactnet.analysis.plan import nodes_text
 from exactnet.analysis.report import Column, Report
 from exactnet.construct.theorem3 import build_two_layer
 from exactnet.dataset import Dataset
@@ -94,7 +95,7 @@ def report(points: list[int], dim: int, seed: int = 0, decimals: int = 3, one_la
     """``noise_fits`` as a table, one row per (N, model)."""
     fits = noise_fits(points, dim, seed, decimals, one_layer)
     rows = tuple(
-        {"points": f.points, "model": f.model, "nodes": " + ".join(map(str, f.widths)), "neurons": sum(f.widths),
+        {"points": f.points, "model": f.model, "nodes": nodes_text(f.widths), "neurons": sum(f.widths),
          "parameters": f.parameters, "model_sum": f.model_sum, "data_sum": f.data_sum,
          "model_sum_approx": round(float(f.model_sum), 3), "data_sum_approx": round(float(f.data_sum), 3),
          "equal": f.model_sum == f.data_sum, "exact": f.exact}

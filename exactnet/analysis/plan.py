@@ -10,6 +10,7 @@ first layer repeats one row). Bit sizes are estimates (``exactnet.analysis.bits`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from exactnet.analysis.bits import (
@@ -58,7 +59,12 @@ class Architecture:
 
     @property
     def nodes(self) -> str:
-        return " + ".join(map(str, self.widths))
+        return nodes_text(self.widths)
+
+
+def nodes_text(widths: Sequence[int]) -> str:
+    """Hidden widths as every report shows them: "12 + 12" (rows keep the tuple as ``widths``)."""
+    return " + ".join(map(str, widths))
 
 
 def two_layer_candidates(points: int, outputs: int = 1, dim: int = 1, alternatives: int = 4) -> list[Architecture]:
@@ -129,8 +135,8 @@ def plan_budget(neurons: int, outputs: int = 1, dim: int = 1) -> Report:
     archs.append(Architecture((neurons,), outputs, dim))
     best = max(a.capacity for a in archs)
     rows = tuple(
-        {"layers": len(a.widths), "nodes": a.nodes, "neurons": a.neurons, "capacity": a.capacity,
-         "parameters": a.parameters, "best": a.capacity == best}
+        {"layers": len(a.widths), "nodes": a.nodes, "widths": a.widths, "neurons": a.neurons,
+         "capacity": a.capacity, "parameters": a.parameters, "best": a.capacity == best}
         for a in archs
     )
     top = [r["nodes"] for r in rows if r["best"]]
@@ -168,8 +174,8 @@ PLAN_COLUMNS = (
 
 
 def _row(arch: Architecture, est: BitsEstimate, constructive: bool, by: str) -> dict[str, object]:
-    return {"layers": len(arch.widths), "nodes": arch.nodes, "neurons": arch.neurons, "capacity": arch.capacity,
-            "parameters": arch.parameters, "bits": est.bits, "bits_method": est.method,
+    return {"layers": len(arch.widths), "nodes": arch.nodes, "widths": arch.widths, "neurons": arch.neurons,
+            "capacity": arch.capacity, "parameters": arch.parameters, "bits": est.bits, "bits_method": est.method,
             "constructive": constructive, "by": by}
 
 

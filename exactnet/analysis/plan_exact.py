@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 
 from exactnet.analysis.bits import two_layer_bits
+from exactnet.analysis.plan import nodes_text
 from exactnet.analysis.report import Column, Report
 from exactnet.capacity import parameter_count, smallest_two_layer, two_layer_capacity
 from exactnet.construct.dyadic import PROJECTION_DRAWS, build_dyadic, dyadic_capacity
@@ -56,7 +57,7 @@ def plan_exact_in(points: int, outputs: int = 1, dim: int = 5, target: str = "fl
         raise ArgumentError(f"[0, 100)^{dim} holds fewer than {points:,} distinct points to measure on")
     t1, t2 = smallest_two_layer(points, outputs, dim)
     theorem3 = {
-        "construction": "theorem3", "nodes": f"{t1} + {t2}", "neurons": t1 + t2,
+        "construction": "theorem3", "nodes": nodes_text((t1, t2)), "neurons": t1 + t2,
         "parameters": parameter_count(dim, [t1, t2], outputs), "capacity": two_layer_capacity(t1, t2, outputs),
         "bits": two_layer_bits(points, t1, t2, dim, outputs).bits, "span": None, "span_from": "not dyadic",
         "exact": "rational",
@@ -72,7 +73,7 @@ def plan_exact_in(points: int, outputs: int = 1, dim: int = 5, target: str = "fl
         how = f"predicted from {MEASURE_LIMIT:,} points"
     verdicts = [name for name, limit in (("float64", 53), ("int64", 63)) if span <= limit]
     dyadic = {
-        "construction": "dyadic", "nodes": f"{a1} + {a2}", "neurons": a1 + a2,
+        "construction": "dyadic", "nodes": nodes_text((a1, a2)), "neurons": a1 + a2,
         "parameters": parameter_count(dim, [a1, a2], outputs), "capacity": dyadic_capacity(a1, a2, outputs),
         "bits": bits, "span": span, "span_from": how, "exact": ", ".join(verdicts + ["rational"]),
     }

@@ -1,7 +1,8 @@
 """PNG figures for the planner and the noise measure (matplotlib, the optional "plot" extra).
 
 Figures are drawn without pyplot (no global state) and returned as PNG bytes; writing them is
-the caller's job. Floats appear only here, for drawing.
+the caller's job. They read the reports' typed row values (ints, the ``widths`` tuple, exact
+sums), never their text. Floats appear only here, for drawing.
 """
 
 from __future__ import annotations
@@ -49,20 +50,20 @@ def plan_figure(report: Report, outputs: int = 1) -> bytes:
     second panel: the rows' neurons (``plan_points``) or capacities by split (``plan_budget``)."""
     rows = report.rows
     budget = "best" in report.rows[0]
-    max_neurons = max(int(r["neurons"]) for r in rows)
+    max_neurons = max(r["neurons"] for r in rows)
     if not budget:
         two = [r for r in rows if r["layers"] == 2]
-        max_neurons = max(8, min(max_neurons, 4 * max(int(r["neurons"]) for r in two)))
+        max_neurons = max(8, min(max_neurons, 4 * max(r["neurons"] for r in two)))
     fig, (ax, ax2) = _figure(2)
     _capacity_curves(ax, max(max_neurons, 8), outputs)
     if budget:
-        b = int(rows[0]["neurons"])
+        b = rows[0]["neurons"]
         ax.axvline(b, color="gray", ls="--", lw=1)
-        best = max(int(r["capacity"]) for r in rows)
+        best = max(r["capacity"] for r in rows)
         ax.plot([b], [best], "o", color="tab:red")
         ax.set_title(f"capacity versus neurons ({outputs} output(s))")
         two = [r for r in rows if r["layers"] == 2]
-        ax2.bar([int(str(r["nodes"]).split(" + ")[0]) for r in two], [int(r["capacity"]) for r in two],
+        ax2.bar([r["widths"][0] for r in two], [r["capacity"] for r in two],
                 color=["tab:red" if r["best"] else "tab:gray" for r in two])
         ax2.axhline(one_layer_capacity(b), color="tab:blue", ls="--", label=f"one hidden layer of {b}")
         ax2.set_xlabel(f"a1 (first hidden layer), a2 = {b} - a1")
@@ -70,15 +71,15 @@ def plan_figure(report: Report, outputs: int = 1) -> bytes:
         ax2.set_title(f"splits of {b} hidden neurons")
         ax2.legend()
     else:
-        n = int(dict(report.summary)["points"])
+        n = dict(report.summary)["points"]
         ax.axhline(n, color="gray", ls="--", lw=1, label=f"N = {n:,}")
         for r in rows:
-            if int(r["neurons"]) <= max_neurons:
-                ax.plot([int(r["neurons"])], [int(r["capacity"])], "o",
+            if r["neurons"] <= max_neurons:
+                ax.plot([r["neurons"]], [r["capacity"]], "o",
                         color="tab:red" if r["layers"] == 2 else "tab:blue")
         ax.set_title(f"capacity versus neurons ({outputs} output(s))")
-        labels = [f"{r['nodes']}" for r in rows]
-        ax2.barh(range(len(rows)), [int(r["neurons"]) for r in rows],
+        labels = [r["nodes"] for r in rows]
+        ax2.barh(range(len(rows)), [r["neurons"] for r in rows],
                  color=["tab:red" if r["layers"] == 2 else "tab:blue" for r in rows])
         ax2.set_yticks(range(len(rows)), labels)
         ax2.invert_yaxis()
@@ -95,15 +96,15 @@ def noise_figure(report: Report) -> bytes:
     the trained networks of seed 001 at N = 2,500), and neurons used versus N."""
     rows = report.rows
     fig, (ax, ax2) = _figure(2)
-    ns = sorted({int(r["points"]) for r in rows})
-    data = {int(r["points"]): float(r["data_sum"]) for r in rows}
+    ns = sorted({r["points"] for r in rows})
+    data = {r["points"]: float(r["data_sum"]) for r in rows}
     ax.plot(ns, [data[n] for n in ns], "k--", label="data (perfect fit)")
     for model, color, marker in (("two hidden layers", "tab:red", "o"), ("one hidden layer", "tab:blue", "s")):
         sel = [r for r in rows if r["model"] == model]
         if sel:
-            ax.plot([int(r["points"]) for r in sel], [float(r["model_sum"]) for r in sel], marker, color=color,
+            ax.plot([r["points"] for r in sel], [float(r["model_sum"]) for r in sel], marker, color=color,
                     label=f"exactnet, {model}", alpha=0.8)
-            ax2.plot([int(r["points"]) for r in sel], [int(r["neurons"]) for r in sel], marker + "-", color=color,
+            ax2.plot([r["points"] for r in sel], [r["neurons"] for r in sel], marker + "-", color=color,
                      label=model)
     ax.plot([2500] * 3, [370, 580, 600], "x", color="tab:green", ms=9, label="trained, seed 001 (2-4 x 64)")
     ax.set_xlabel("points N (Gaussian noise)")

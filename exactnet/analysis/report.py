@@ -23,8 +23,10 @@ class Column:
 
 @dataclass(frozen=True)
 class Report:
-    """One table. ``rows`` are dicts keyed by ``Column.key``; ``summary`` holds scalar facts
-    shown above the table; ``notes`` are sentences shown below it (the caption's fine print)."""
+    """One table. ``rows`` are dicts keyed by ``Column.key``; a row may hold further keys with
+    typed values for programs (a plot reads ``widths`` rather than the text of ``nodes``), which
+    are neither shown nor exported. ``summary`` holds scalar facts shown above the table;
+    ``notes`` are sentences shown below it (the caption's fine print)."""
 
     title: str
     columns: tuple[Column, ...]

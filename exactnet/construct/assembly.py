@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from exactnet.construct.knots import knot_weights
 from exactnet.construct.projection import Projection
-from exactnet.construct.two_layer import knot_values_to_weights
 from exactnet.dataset import Dataset
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
@@ -44,7 +44,7 @@ def assemble(proj: Projection, knots: tuple[Any, ...], a1: int, neurons: list[tu
     layer1 = Layer(tuple(w for _ in range(a1)), tuple(-k for k in first_knots), "relu")
     rows, biases = [], []
     for G, ks in neurons:
-        c, row = knot_values_to_weights(G, ks, a1)
+        c, row = knot_weights(G, ks, a1)
         rows.append(tuple(row))
         biases.append(c)
     layer2 = Layer(tuple(rows), tuple(biases), "relu")

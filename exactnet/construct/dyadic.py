@@ -38,7 +38,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from exactnet.construct.assembly import provenance
-from exactnet.construct.projection import Projection, project
+from exactnet.construct.knots import slope_changes
+from exactnet.construct.projected import sort_by_projection
+from exactnet.construct.projection import Projection
 from exactnet.dataset import Dataset
 from exactnet.errors import CapacityError
 from exactnet.network import Layer, Network
@@ -84,7 +86,7 @@ class Units:
         """Bias and unit weights that make ``c + sum_u W_u relu(o_u (t - k_u))`` equal ``f`` from
         the first break on: slope changes at the knots, and the pivot pair carrying the slope
         of the piece around p."""
-        delta = [f.slopes[b + 1] - f.slopes[b] for b in range(len(self.breaks))]
+        delta = slope_changes(f.slopes)[1:]  # slopes[0] is the constant piece before the first break
         if self.pivot is None:
             c, row = f.values[0], delta
         else:
@@ -216,9 +218,8 @@ def build_dyadic(data: Dataset, a1: int, a2: int, seed: int = 0, proj: Projectio
         raise CapacityError(f"{n:,} points do not fit widths {a1} x {a2} with {m} output(s) in the dyadic "
                             f"construction: capacity ((a1 + 1) div 2) * (a2 div m) + (a2 mod m) = {cap:,}")
     start = time.perf_counter()
-    proj = proj or project(data.X, seed, draws=PROJECTION_DRAWS, narrowest=True)
-    t = [Q(proj.t[i]) for i in proj.order]
-    ys = [data.Y[i] for i in proj.order]
+    sort = sort_by_projection(data, seed, draws=PROJECTION_DRAWS, narrowest=True, proj=proj)
+    proj, t, ys = sort.projection, sort.t, sort.ys
     q, r = divmod(a2, m)
     n_main = min(n, (a1 + 1) // 2 * q)
     bounds = segment_bounds(n_main, q) if q else []

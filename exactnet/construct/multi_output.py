@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from exactnet.construct.assembly import assemble, provenance
-from exactnet.construct.projection import as_rationals, project
+from exactnet.construct.projected import sort_by_projection
 from exactnet.construct.segments import cut
 from exactnet.construct.two_layer import second_layer
 from exactnet.dataset import Dataset
@@ -46,9 +46,8 @@ def build_multi_output(data: Dataset, a1: int, a2: int, seed: int = 0,
     q, r = divmod(a2, m)
     require(n <= a1 * q + r, "capacity is checked by the caller")
     start = time.perf_counter()
-    proj = project(data.X, seed)
-    t = as_rationals(proj)
-    ys = [data.Y[i] for i in proj.order]
+    sort = sort_by_projection(data, seed)
+    proj, t, ys = sort.projection, sort.t, sort.ys
     n_main = min(n, a1 * q)
     n_extra = n - n_main
 

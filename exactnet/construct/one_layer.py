@@ -24,9 +24,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from exactnet.construct.assembly import provenance
-from exactnet.construct.projection import as_rationals, project
+from exactnet.construct.knots import one_hidden_layer
+from exactnet.construct.projected import sort_by_projection
 from exactnet.dataset import Dataset
-from exactnet.network import Layer, Network
+from exactnet.network import Network
 from exactnet.rational import Q, simplest_between
 
 
@@ -35,22 +36,14 @@ def build_one_layer(data: Dataset, seed: int = 0) -> Network:
     Deterministic for a given ``seed``. Cost: O(N d) projection, O(N log N) sort, O(N m)
     exact operations."""
     start = time.perf_counter()
-    proj = project(data.X, seed)
-    t = as_rationals(proj)
-    ys = [data.Y[i] for i in proj.order]
+    sort = sort_by_projection(data, seed)
+    proj, t, ys = sort.projection, sort.t, sort.ys
     taus, slopes = breaks(t, ys)
     m = data.outputs
     if not taus:  # one point: a neuron the output ignores
         taus, slopes = [t[0]], [[Q(0)] * m]
-    previous = [Q(0)] * m
-    columns = []
-    for s in slopes:
-        columns.append([a - b for a, b in zip(s, previous)])
-        previous = s
-    w = tuple(Q(x) for x in proj.w)
-    hidden = Layer(tuple(w for _ in taus), tuple(-tau for tau in taus), "relu")
-    output = Layer(tuple(tuple(col[o] for col in columns) for o in range(m)), tuple(ys[0]), "linear")
-    return Network((hidden, output)).with_meta(
+    net = one_hidden_layer([Q(x) for x in proj.w], taus, slopes, ys[0])
+    return net.with_meta(
         construction="one-hidden-layer",
         hidden=len(taus),
         outputs=m,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from exactnet.construct.assembly import assemble, provenance
 from exactnet.construct.multi_output import build_multi_output
-from exactnet.construct.projection import as_rationals, project
+from exactnet.construct.projected import sort_by_projection
 from exactnet.construct.segments import cut
 from exactnet.construct.two_layer import second_layer
 from exactnet.construct.widths import choose_widths
@@ -33,9 +33,8 @@ def build_two_layer(data: Dataset, a1: int | None = None, a2: int | None = None,
     if data.outputs > 1:
         return build_multi_output(data, a1, a2, seed=seed, progress=progress).with_meta(widths_reason=w.reason)
     start = time.perf_counter()
-    proj = project(data.X, seed)
-    t = as_rationals(proj)
-    y = [data.Y[i][0] for i in proj.order]
+    sort = sort_by_projection(data, seed)
+    proj, t, y = sort.projection, sort.t, [row[0] for row in sort.ys]
     seg = cut(t, a2)
     layer2 = second_layer(t, y, seg, a2, progress)
     net = assemble(proj, seg.knots, a1, [(G, seg.knots) for G in layer2.values], [list(layer2.v)], [layer2.d0])

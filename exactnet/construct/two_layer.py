@@ -118,10 +118,3 @@ def _neuron(j: int, vj: int, t: Sequence[Any], y: Sequence[Any], seg: Segments, 
     u = Q(top + 1)
     return tuple(r - p * u for r, p in zip(Rs, Ps))
 
-
-def knot_values_to_weights(G: Sequence[Any], knots: Sequence[Any], width: int) -> tuple[Any, list[Any]]:
-    """Bias c and the ``width`` first-layer-to-neuron weights of the piecewise-linear function
-    with values ``G`` at ``knots`` (slope changes at each knot; zero past the used knots)."""
-    slopes = [(G[i + 1] - G[i]) / (knots[i + 1] - knots[i]) for i in range(len(knots) - 1)]
-    row = [slopes[0]] + [slopes[i] - slopes[i - 1] for i in range(1, len(slopes))]
-    return G[0], row + [Q(0)] * (width - len(row))

@@ -34,7 +34,7 @@ from exactnet.export.dtypes import (
 )
 from exactnet.export.emulate import fixed_forward, float_forward
 from exactnet.export.rounding import RoundedNetwork, integer_bits, quantize_inputs, round_network
-from exactnet.labels import stored
+from exactnet.labels import argmax, stored
 from exactnet.network import Network
 from exactnet.rational import Q
 
@@ -101,11 +101,11 @@ def classes(net: Network) -> list[Any] | None:
     return list(labels[1]) if labels else None
 
 
-def predicted(outputs: Sequence[Sequence[Any]], labels: list[Any]) -> list[int]:
-    """Class index per point: the argmax for several outputs (one-hot), the nearest index in
-    0 .. classes-1 for one output (scalar encoding)."""
+def predicted(outputs: Sequence[Sequence[Any]], labels: list[Any]) -> list[int | None]:
+    """Class index per point: ``labels.argmax`` for several outputs (one-hot; None for a tie,
+    which is no class), the nearest index in 0 .. classes-1 for one output (scalar encoding)."""
     if len(outputs[0]) > 1:
-        return [max(range(len(o)), key=lambda j, o=o: o[j]) for o in outputs]
+        return [argmax(o) for o in outputs]
     top = len(labels) - 1
     return [min(max(int(round(float(o[0]))), 0), top) for o in outputs]
 
