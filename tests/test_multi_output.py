@@ -146,3 +146,20 @@ def test_cli_outputs_m_and_capacity_exit_2(tmp_path):
     result = runner.invoke(app, ["build", str(path), "-m", "3", "--a1", "2", "--a2", "5", "-o", str(out2), "-q"])
     assert result.exit_code == 2 and "capacity" in result.output and "smallest widths that fit" in result.output
     assert not out2.exists()
+
+
+def test_theorem4_records_what_it_built_and_reports_progress_per_group_neuron():
+    from exactnet.construct.multi_output import build_multi_output
+
+    data = integer_data(13, 3, 4, outputs=2)  # a2 = 7: q = 3 per output and 1 leftover; 4 x 3 main points + 1
+    seen = []
+    net = build_multi_output(data, 4, 7, seed=3, progress=lambda done, total: seen.append((done, total)))
+    assert verify(net, data).exact
+    meta = net.meta
+    assert (meta["construction"], meta["theorem"], meta["outputs"], meta["main_points"], meta["extra_points"],
+            meta["widths"], meta["seed"], meta["points"], meta["data_sha256"]) == \
+           ("two-hidden-layer", "Inoue 2020, Theorem 4", 2, 12, 1, [4, 7], 3, 13, data.digest())
+    assert meta["projection"] == build_multi_output(data, 4, 7, seed=3).meta["projection"] != \
+        build_multi_output(data, 4, 7, seed=4).meta["projection"]
+    assert [done for done, _ in seen] == sorted({done for done, _ in seen}) and seen[-1] == (6, 7)
+    assert {total for _, total in seen} == {7} and len(seen) >= 2

@@ -95,3 +95,58 @@ def test_verifier_is_independent_of_the_construction():
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert "exactnet.network" in imported  # the walk found the imports
     assert not any(m and "construct" in m for m in imported), imported
+
+
+def test_the_arithmetic_verdict_reads_the_same_in_json_and_in_words():
+    from exactnet.span import Arithmetic, Grids
+
+    g = Grids(0, (0, 3), (0, 3))
+    cases = {
+        "fits both": Arithmetic((20, 40), g, True, True),
+        "int64 only": Arithmetic((20, 60), g, False, True),
+        "neither": Arithmetic((20, 70), g, False, False),
+        "weight not binary64": Arithmetic((20, 30), g, False, True, "layer 2 weight 0 (1/3) is not a binary64 number"),
+        "not dyadic": Arithmetic.not_dyadic("input row 1, column 1 (1/3) is not dyadic"),
+    }
+    assert {k: a.to_json() for k, a in cases.items()} == {
+        "fits both": {"span": 40, "spans": [20, 40], "grids": [0, 0, 3], "binary64": True, "int64": True},
+        "int64 only": {"span": 60, "spans": [20, 60], "grids": [0, 0, 3], "binary64": False, "int64": True},
+        "neither": {"span": 70, "spans": [20, 70], "grids": [0, 0, 3], "binary64": False, "int64": False},
+        "weight not binary64": {"span": 30, "spans": [20, 30], "grids": [0, 0, 3], "binary64": False,
+                                "int64": True, "reason": "layer 2 weight 0 (1/3) is not a binary64 number"},
+        "not dyadic": {"span": None, "spans": [], "grids": None, "binary64": False, "int64": False,
+                       "reason": "input row 1, column 1 (1/3) is not dyadic"},
+    }
+    words = {k: (a.summary("binary64"), a.summary("int64")) for k, a in cases.items()}
+    assert words == {
+        "fits both": ("yes: span 40 <= 53", "yes: span 40 <= 63"),
+        "int64 only": ("no: span 60 > 53", "yes: span 60 <= 63"),
+        "neither": ("no: span 70 > 53", "no: span 70 > 63"),
+        "weight not binary64": ("no: layer 2 weight 0 (1/3) is not a binary64 number", "yes: span 30 <= 63"),
+        "not dyadic": ("no: input row 1, column 1 (1/3) is not dyadic",) * 2,
+    }
+    assert Arithmetic.not_dyadic("x").binary64 is False and Arithmetic.not_dyadic("x").int64 is False
+
+
+def test_prefix_thresholds_are_the_first_and_last_integer_where_a_unit_is_on():
+    from exactnet.verify_prefix import _sigma, _tau
+
+    for a in [1, 2, 3, 7, 2**70 + 1]:
+        for b in [-2**80 - 3, -10, -7, -1, 0, 1, 2, 6, 7, 2**75 + 5]:
+            tau, sigma = _tau(a, b), _sigma(-a, b)
+            assert type(tau) is int and type(sigma) is int
+            assert a * tau + b > 0 >= a * (tau - 1) + b  # on from tau on, off just before
+            assert -a * sigma + b > 0 >= -a * (sigma + 1) + b  # on up to sigma, off just after
+
+
+def test_the_piecewise_path_reports_progress_in_points():
+    data = integer_data(10, 2, 3)
+    net = exactnet.build(data)
+    seen = []
+    cert = verify(net, data, progress=lambda done, total: seen.append((done, total)))
+    assert cert.engine == "piecewise" and seen == [(10, 10)]
+    from exactnet.verify_piecewise import outputs
+
+    seen.clear()
+    assert len(list(outputs(net, data.X, lambda done, total: seen.append((done, total)), every=4))) == 10
+    assert seen == [(4, 10), (8, 10), (10, 10)]
