@@ -3,8 +3,10 @@
 ``python -m benchmarks.mutation`` runs ``mutmut run`` (modules, copied files and the fast test files
 each mutant is tried against are in pyproject.toml, ``[tool.mutmut]``) and writes
 benchmarks/results/mutation.md: per module the mutants, killed, survived and those no selected test
-reaches. ``--report-only`` rewrites the table from the results of an earlier or interrupted run
-(mutmut keeps them in mutants/ and resumes where it stopped). ``mutmut show NAME`` prints a mutant.
+reaches. Names narrow a run: ``python -m benchmarks.mutation "exactnet.span*"``. ``--report-only``
+rewrites the table from the results of an earlier or interrupted run (mutmut keeps them in
+mutants/ and resumes where it stopped). ``mutmut show NAME`` prints a mutant. Property tests run
+with the "mutation" hypothesis profile: derandomized, 10 examples each.
 """
 
 from __future__ import annotations
@@ -65,10 +67,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report-only", action="store_true", help="tabulate the stored results, run nothing")
     parser.add_argument("--jobs", type=int, default=2, help="mutants tried at once")
+    parser.add_argument("names", nargs="*", help='mutants to try (wildcards: "exactnet.verify*"); default all')
     args = parser.parse_args()
     if not args.report_only:
-        env = {**os.environ, "HYPOTHESIS_PROFILE": "ci"}  # derandomized: a mutant is killed the same way twice
-        subprocess.run(["mutmut", "run", "--max-children", str(args.jobs)], cwd=ROOT, check=False, env=env)
+        env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}  # derandomized, 10 examples: the same verdict twice
+        subprocess.run(["mutmut", "run", "--max-children", str(args.jobs), *args.names], cwd=ROOT, check=False,
+                       env=env)
     out = subprocess.run(["mutmut", "results", "--all", "true"], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout
     counts = tally(out.splitlines())

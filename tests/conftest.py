@@ -19,6 +19,7 @@ from exactnet.synthetic import integer_data
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
 settings.register_profile("deep", max_examples=2000, deadline=None)
+settings.register_profile("mutation", derandomize=True, deadline=None, max_examples=10)  # each mutant
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent

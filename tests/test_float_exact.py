@@ -390,3 +390,11 @@ def test_huge_inputs_times_zero_slopes_stay_exact(engine):
     assert cert.exact and list(cert.arithmetic.spans) == oracle_spans(net, data.X)
     wide = Network((Layer(((Q(2**70 + 1),),), (Q(0),), "relu"), Layer(((Q(1),),), (Q(0),), "linear")))
     assert verify(wide, Dataset.from_rows([[0], [1]], [0, 2**70 + 1]), engine=engine).exact  # huge A, t = 0
+
+
+def test_the_zero_piece_function_is_zero_everywhere():
+    from exactnet.construct.dyadic import Piecewise
+
+    breaks = (Q(-3), Q(0), Q(5, 2), Q(9))
+    zero = Piecewise.zero(breaks)
+    assert all(zero.at(breaks, t) == 0 for t in (Q(-3), Q(-1), Q(0), Q(2), Q(9), Q(100)))

@@ -40,3 +40,13 @@ def test_bits_stay_small_as_n_grows():
     net = exactnet.build(data, method="one-hidden-layer")
     assert net.meta["construction"] == "one-hidden-layer" and verify(net, data).exact
     assert net.bit_stats()["largest_bits"] < 100
+
+
+def test_the_baseline_records_its_neurons_outputs_and_seed():
+    data = integer_data(9, 3, 2, outputs=2)
+    net = build_one_layer(data, seed=5)
+    meta = net.meta
+    assert (meta["construction"], meta["hidden"], meta["outputs"], meta["seed"], meta["points"]) == \
+           ("one-hidden-layer", net.widths[0], 2, 5, 9)
+    assert meta["projection"] == build_one_layer(data, seed=5).meta["projection"] != \
+        build_one_layer(data, seed=6).meta["projection"]
