@@ -175,3 +175,15 @@ def test_the_tree_summed_last_layer_gives_the_row_evaluators_certificate(monkeyp
         got = verify(n, data, engine="flint", jobs=jobs)
         assert (got.exact, got.max_error, got.failed, got.failures) == (w.exact, w.max_error, w.failed, w.failures)
     assert not want[1].exact and not want[2].exact and want[0].exact
+
+
+def test_the_general_evaluator_reports_progress_in_points(monkeypatch):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("exactnet.evaluate"), "BLOCK", 4)
+    data = integer_data(10, 2, 3)
+    net = exactnet.build(data)
+    for engine in ("flint", "python"):
+        seen = []
+        assert verify(net, data, engine=engine, progress=lambda done, total: seen.append((done, total))).exact
+        assert seen == [(4, 10), (8, 10), (10, 10)]
