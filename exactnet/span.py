@@ -44,6 +44,7 @@ from exactnet.rational import Q, to_text
 
 FLOAT64_SPAN = 53
 INT64_SPAN = 63
+SCALED_WEIGHT = "a scaled weight needs more than 63 bits"
 
 
 @dataclass(frozen=True)
@@ -105,9 +106,11 @@ class Arithmetic:
             return f"no: {self.reason}"
         if ok:
             return f"yes: span {self.span} <= {limit}"
-        why = self.reason if (fmt == "binary64" and self.reason and self.span <= limit) else \
-            f"span {self.span} > {limit}"
-        return f"no: {why}"
+        if self.span > limit:
+            return f"no: span {self.span} > {limit}"
+        # within the span limit: binary64 fails only for a number that is not binary64 (the
+        # reason), int64 only for a weight that needs more than 63 bits once scaled
+        return f"no: {self.reason}" if fmt == "binary64" else f"no: {SCALED_WEIGHT}"
 
 
 def exponent(q: Any) -> int | None:
@@ -219,7 +222,7 @@ def verdict(spans: Sequence[int], g: Grids, ints: list[tuple[list[list[int]], li
     fits = all(abs(w) < 1 << 63 for W, b in ints for row in W for w in row)
     b64 = not binary64_reason and max(spans) <= FLOAT64_SPAN
     i64 = fits and max(spans) <= INT64_SPAN
-    reason = binary64_reason if binary64_reason else ("" if fits else "a scaled weight needs more than 63 bits")
+    reason = binary64_reason if binary64_reason else ("" if fits else SCALED_WEIGHT)
     return Arithmetic(tuple(spans), g, b64, i64, reason)
 
 

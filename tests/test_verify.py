@@ -107,6 +107,7 @@ def test_the_arithmetic_verdict_reads_the_same_in_json_and_in_words():
         "neither": Arithmetic((20, 70), g, False, False),
         "weight not binary64": Arithmetic((20, 30), g, False, True, "layer 2 weight 0 (1/3) is not a binary64 number"),
         "not dyadic": Arithmetic.not_dyadic("input row 1, column 1 (1/3) is not dyadic"),
+        "weight too wide for int64": Arithmetic((20, 50), g, False, False, "1/3 is not a binary64 number"),
     }
     assert {k: a.to_json() for k, a in cases.items()} == {
         "fits both": {"span": 40, "spans": [20, 40], "grids": [0, 0, 3], "binary64": True, "int64": True},
@@ -116,6 +117,8 @@ def test_the_arithmetic_verdict_reads_the_same_in_json_and_in_words():
                                 "int64": True, "reason": "layer 2 weight 0 (1/3) is not a binary64 number"},
         "not dyadic": {"span": None, "spans": [], "grids": None, "binary64": False, "int64": False,
                        "reason": "input row 1, column 1 (1/3) is not dyadic"},
+        "weight too wide for int64": {"span": 50, "spans": [20, 50], "grids": [0, 0, 3], "binary64": False,
+                                      "int64": False, "reason": "1/3 is not a binary64 number"},
     }
     words = {k: (a.summary("binary64"), a.summary("int64")) for k, a in cases.items()}
     assert words == {
@@ -124,6 +127,8 @@ def test_the_arithmetic_verdict_reads_the_same_in_json_and_in_words():
         "neither": ("no: span 70 > 53", "no: span 70 > 63"),
         "weight not binary64": ("no: layer 2 weight 0 (1/3) is not a binary64 number", "yes: span 30 <= 63"),
         "not dyadic": ("no: input row 1, column 1 (1/3) is not dyadic",) * 2,
+        "weight too wide for int64": ("no: 1/3 is not a binary64 number",
+                                      "no: a scaled weight needs more than 63 bits"),
     }
     assert Arithmetic.not_dyadic("x").binary64 is False and Arithmetic.not_dyadic("x").int64 is False
 
@@ -183,7 +188,8 @@ def test_the_general_evaluator_reports_progress_in_points(monkeypatch):
     monkeypatch.setattr(importlib.import_module("exactnet.evaluate"), "BLOCK", 4)
     data = integer_data(10, 2, 3)
     net = exactnet.build(data)
+    seen: list[tuple[int, int]] = []
     for engine in ("flint", "python"):
-        seen = []
+        seen.clear()
         assert verify(net, data, engine=engine, progress=lambda done, total: seen.append((done, total))).exact
         assert seen == [(4, 10), (8, 10), (10, 10)]
