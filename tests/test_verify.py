@@ -193,3 +193,21 @@ def test_the_general_evaluator_reports_progress_in_points(monkeypatch):
         seen.clear()
         assert verify(net, data, engine=engine, progress=lambda done, total: seen.append((done, total))).exact
         assert seen == [(4, 10), (8, 10), (10, 10)]
+
+
+def test_the_tree_sum_handles_a_single_layer_and_an_all_zero_output_row(monkeypatch):
+    import importlib
+
+    from exactnet.dataset import Dataset
+
+    monkeypatch.setattr(importlib.import_module("exactnet.evaluate"), "_tree_pays", lambda row, D: True)
+    X = [(Q(1, 3), Q(-2)), (Q(5), Q(7, 2)), (Q(0), Q(-1, 9))]
+    one = Network((Layer(((Q(2, 7), Q(-3)), (Q(0), Q(0))), (Q(1, 5), Q(0)), "linear"),))
+    two = Network((Layer(((Q(1), Q(-1, 3)), (Q(2), Q(5))), (Q(0), Q(-1)), "relu"),
+                   Layer(((Q(3, 4), Q(-2)), (Q(0), Q(0))), (Q(7), Q(0)), "linear")))
+    for net in (one, two):
+        want = [tuple(v) for v in evaluate_all(net, X, engine="python")]
+        assert [tuple(v) for v in evaluate_all(net, X, engine="flint")] == want
+        data = Dataset.from_rows(X, [list(w) for w in want])
+        assert verify(net, data, engine="flint").exact
+        assert all(w[1] == 0 for w in want)  # the all-zero row
