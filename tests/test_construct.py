@@ -85,3 +85,17 @@ def test_projection_handles_columns_with_denominators():
     X = tuple((Q(k, 3), Q(1, 7)) for k in range(20))
     p = project(X, 0)
     assert len(set(p.t)) == 20 and all(isinstance(v, int) for v in p.t)
+
+
+@pytest.mark.parametrize("outputs", [1, 2])
+def test_theorem3_and_4_report_one_progress_step_per_second_layer_neuron_and_keep_the_seed(outputs):
+    from exactnet.construct.theorem3 import build_two_layer
+
+    data = integer_data(22, 3, 5, outputs=outputs)
+    a1, a2 = (4, 6) if outputs == 1 else (4, 12)  # 24 places for 22 points
+    seen = []
+    net = build_two_layer(data, a1, a2, seed=9, progress=lambda done, total: seen.append((done, total)))
+    assert verify(net, data).exact and net.meta["seed"] == 9
+    assert net.meta["projection"] != build_two_layer(data, a1, a2, seed=10).meta["projection"]
+    assert seen[-1] == (a2, a2) and [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[0][0] >= 1
+    assert {total for _, total in seen} == {a2}
