@@ -99,3 +99,17 @@ def test_theorem3_and_4_report_one_progress_step_per_second_layer_neuron_and_kee
     assert net.meta["projection"] != build_two_layer(data, a1, a2, seed=10).meta["projection"]
     assert seen[-1] == (a2, a2) and [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[0][0] >= 1
     assert {total for _, total in seen} == {a2}
+
+
+def test_theorem3_and_4_record_the_theorem_widths_and_why():
+    from exactnet.construct.theorem3 import build_two_layer
+    from exactnet.construct.widths import choose_widths
+
+    for outputs, theorem in ((1, "Inoue 2020, Theorem 3"), (2, "Inoue 2020, Theorem 4")):
+        data = integer_data(20, 3, 1, outputs=outputs)
+        net = build_two_layer(data)
+        w = choose_widths(20, outputs, 3, None, None)
+        meta = net.meta
+        assert (meta["construction"], meta["theorem"], meta["widths"], meta["widths_reason"], meta["seed"]) == \
+               ("two-hidden-layer", theorem, [w.a1, w.a2], w.reason, 0) and w.reason
+        assert build_two_layer(data, w.a1, w.a2).meta.get("widths_reason", "") == ""
