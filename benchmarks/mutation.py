@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -63,6 +64,36 @@ def row(label: str, c: Counter) -> str:
     return f"| {label} | {sum(c.values())} | {killed} | {survived} | {untested} | {not_run} | {share} |"
 
 
+SURVIVORS = ROOT / "benchmarks" / "results" / "mutation_survivors.md"
+KINDS = [  # (kind, pattern on the mutated line): survivors of these kinds change no result
+    ("invariant text or guard", re.compile(r"require\(|raise AssertionError")),
+    ("evaluation strategy (both branches exact)", re.compile(r"_tree_pays|bit_length\(\) [<>]|SAFE|size = min|"
+                                                              r"engine|flint\(|amax")),
+    ("dask client passed on (test_dask runs it; outside the selection)", re.compile(r"client")),
+]
+
+
+def kind(line: str) -> str:
+    """The kind of a surviving mutant from its changed line, or "to classify"."""
+    return next((k for k, pattern in KINDS if pattern.search(line)), "to classify")
+
+
+def survivors(lines: list[str]) -> str:
+    """Every surviving mutant of a verifier or construction module with its changed line and kind."""
+    rows = ["| mutant | changed line | kind |", "|---|---|---|"]
+    for line in lines:
+        if not line.strip().endswith(": survived"):
+            continue
+        name = line.rsplit(": ", 1)[0].strip()
+        if not re.match(r"exactnet\.(verify|evaluate|span|construct)", name):
+            continue
+        diff = subprocess.run(["mutmut", "show", name], cwd=ROOT, capture_output=True, text=True).stdout
+        changed = next((d[1:].strip() for d in diff.splitlines() if d.startswith("+ ")), "(a line removed)")
+        shown = changed.replace("|", "\\|")[:110]
+        rows.append(f"| `{name}` | `{shown}` | {kind(changed)} |")
+    return "\n".join(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report-only", action="store_true", help="tabulate the stored results, run nothing")
@@ -84,6 +115,8 @@ def main() -> None:
     tail = tail.partition(marker)[2]
     block = f"{marker}\n{table(counts)}\n{marker}"
     RESULTS.write_text(f"{head}{block}{tail}" if text else f"{block}\n")
+    SURVIVORS.write_text("# Surviving mutants of the verifier and the constructions\n\nWritten by `python -m "
+                         "benchmarks.mutation`; kinds as in mutation.md.\n\n" + survivors(out.splitlines()) + "\n")
 
 
 if __name__ == "__main__":
