@@ -159,15 +159,6 @@ def test_the_piecewise_path_reports_progress_in_points():
     assert seen == [(4, 10, 4), (8, 10, 8), (10, 10, 10)]  # each call after that many outputs
 
 
-def _moved(net: Network, layer: int, row: int, col: int, by) -> Network:
-    layers = list(net.layers)
-    L = layers[layer]
-    W = [list(r) for r in L.weights]
-    W[row][col] += by
-    layers[layer] = Layer(tuple(map(tuple, W)), L.bias, L.activation)
-    return Network(tuple(layers), net.meta)
-
-
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_the_tree_summed_last_layer_gives_the_row_evaluators_certificate(monkeypatch, jobs):
     import importlib
@@ -175,7 +166,7 @@ def test_the_tree_summed_last_layer_gives_the_row_evaluators_certificate(monkeyp
     module = importlib.import_module("exactnet.evaluate")
     data = integer_data(60, 3, 7)
     net = exactnet.build(data)
-    cases = [net, _moved(net, 2, 0, 3, Q(1, 2**100)), _moved(net, 1, 2, 1, Q(-1, 2**100))]
+    cases = [net, _tamper(net, 2, 0, 3, Q(1, 2**100)), _tamper(net, 1, 2, 1, Q(-1, 2**100))]
     want = [verify(n, data, engine="python") for n in cases]
     monkeypatch.setattr(module, "_tree_pays", lambda row, D: True)  # every row of the last layer by the tree
     for n, w in zip(cases, want):
