@@ -92,13 +92,10 @@ def _combined(parts: list[tuple[list[Any], Outputs]], g: span.Grids, ints: list[
 
 
 def _raw_blocks(X: Sequence[Sequence[Any]]) -> Iterator[Any]:
-    """The inputs in blocks of ``BLOCK`` points: integer arrays for ``IntegerRows``, else lists of
-    rational rows."""
-    if isinstance(X, IntegerRows):
-        yield from X.blocks()
-        return
+    """The inputs in blocks of ``BLOCK`` points: integer arrays (views) for ``IntegerRows``, else
+    lists of rational rows."""
     for s in range(0, len(X), BLOCK):
-        yield list(X[s:s + BLOCK])
+        yield X.array[s:s + BLOCK] if isinstance(X, IntegerRows) else list(X[s:s + BLOCK])
 
 
 def float_block(shared: Any, rows: Any) -> tuple[list[float], Outputs] | None:
