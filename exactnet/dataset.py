@@ -122,12 +122,11 @@ class Dataset:
         import numpy as np
 
         X = np.asarray(X)
-        if X.ndim != 2 or not fits(X) or X.shape[0] == 0 or X.shape[1] == 0:
-            return cls.from_rows(exact_rows(X), exact_rows(np.asarray(Y)) if hasattr(Y, "dtype") else Y,
-                                 source=source, first_row=first_row, merge=merge)
-        if len(X) != len(Y):
-            raise DataError(f"{source}: {len(X)} input rows but {len(Y)} output rows")
         rows = exact_rows(np.asarray(Y)) if hasattr(Y, "dtype") else Y
+        if X.ndim != 2 or not fits(X) or X.shape[0] == 0 or X.shape[1] == 0:
+            return cls.from_rows(exact_rows(X), rows, source=source, first_row=first_row, merge=merge)
+        if len(X) != len(rows):
+            raise DataError(f"{source}: {len(X)} input rows but {len(rows)} output rows")
         ys = [_row(y, source, first_row + k, "output") for k, y in enumerate(rows)]
         _same_widths(ys, "output", source, first_row)
         first = first_occurrence(X)

@@ -15,10 +15,7 @@ def integer_data(n: int, dim: int = 5, seed: int = 0, low: int = 0, high: int = 
     """``n`` distinct integer inputs drawn uniformly from [low, high)^dim with integer outputs
     in [low, high), by ``random.Random(seed)``. Raises ``ArgumentError`` if the box holds fewer
     than ``n`` points."""
-    if n < 1 or dim < 1:
-        raise ArgumentError(f"need n >= 1 and dim >= 1, got n={n}, dim={dim}")
-    if (high - low) ** dim < n:
-        raise ArgumentError(f"[{low}, {high})^{dim} holds fewer than {n} distinct points")
+    _check_box(n, dim, low, high)
     rng = random.Random(seed)
     seen: set[tuple[int, ...]] = set()
     X: list[tuple[int, ...]] = []
@@ -39,10 +36,7 @@ def integer_array_data(n: int, dim: int, seed: int = 0, low: int = 0, high: int 
     until all differ. For sizes ``integer_data`` draws too slowly (10^6 x 784 of uint8 in seconds);
     the inputs are one array of the smallest integer dtype holding the range. Raises
     ``ArgumentError`` as ``integer_data`` does."""
-    if n < 1 or dim < 1:
-        raise ArgumentError(f"need n >= 1 and dim >= 1, got n={n}, dim={dim}")
-    if (high - low) ** dim < n:
-        raise ArgumentError(f"[{low}, {high})^{dim} holds fewer than {n} distinct points")
+    _check_box(n, dim, low, high)
     rng = np.random.default_rng(seed)
     X = rng.integers(low, high, size=(n, dim), dtype=_dtype(low, high))
     while True:
@@ -52,6 +46,14 @@ def integer_array_data(n: int, dim: int, seed: int = 0, low: int = 0, high: int 
         X[again] = rng.integers(low, high, size=(again.size, dim), dtype=X.dtype)
     Y = rng.integers(low, high, size=(n, outputs), dtype=np.int64)
     return Dataset.from_arrays(X, Y, source="synthetic")
+
+
+def _check_box(n: int, dim: int, low: int, high: int) -> None:
+    """``ArgumentError`` unless n >= 1, dim >= 1 and [low, high)^dim holds n distinct points."""
+    if n < 1 or dim < 1:
+        raise ArgumentError(f"need n >= 1 and dim >= 1, got n={n}, dim={dim}")
+    if (high - low) ** dim < n:
+        raise ArgumentError(f"[{low}, {high})^{dim} holds fewer than {n} distinct points")
 
 
 def _dtype(low: int, high: int) -> np.dtype:
