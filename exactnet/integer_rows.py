@@ -42,6 +42,7 @@ class IntegerRows(Sequence[tuple[Any, ...]]):
             raise ValueError("IntegerRows takes a 2-d integer array with values in (-2^63, 2^63)")
         self.array = array
         self._max_abs: int | None = None
+        self._grid: tuple[int | None] | None = None  # (grid,) once computed
 
     def __len__(self) -> int:
         return self.array.shape[0]
@@ -90,12 +91,14 @@ class IntegerRows(Sequence[tuple[Any, ...]]):
         """The finest grid exponent of the nonzero values (``span.exponent``: an integer ``v``
         with ``k`` trailing zero bits lies on the grid ``2^k``, exponent ``-k``), None if all are 0.
         The finest is set by the fewest trailing zeros, which is the trailing zeros of the OR of
-        all magnitudes."""
-        bits = 0
-        for block in self.blocks():
-            b = _magnitudes(block).astype(np.uint64)
-            bits |= int(np.bitwise_or.reduce(b, axis=None)) if b.size else 0
-        return None if bits == 0 else -((bits & -bits).bit_length() - 1)
+        all magnitudes. Computed once."""
+        if self._grid is None:
+            bits = 0
+            for block in self.blocks():
+                b = _magnitudes(block).astype(np.uint64)
+                bits |= int(np.bitwise_or.reduce(b, axis=None)) if b.size else 0
+            self._grid = (None if bits == 0 else -((bits & -bits).bit_length() - 1),)
+        return self._grid[0]
 
     def products(self, r: Sequence[int]) -> np.ndarray | list[int]:
         """``x . r`` for every row, exactly: int64 array when every sum is proven below 2^62, else
