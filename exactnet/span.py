@@ -177,10 +177,15 @@ def grids(net: Network, X: Sequence[Sequence[Any]]) -> tuple[Grids | None, str]:
     return Grids(first, tuple(ws), tuple(gs)), ""
 
 
+def binary64_integers(X: Sequence[Sequence[Any]]) -> bool:
+    """True when ``X`` is ``IntegerRows`` of integers up to 2^53 in magnitude: every input is then
+    a binary64 number, known without looking at each cell."""
+    return isinstance(X, IntegerRows) and X.max_abs() <= 1 << FLOAT64_SPAN
+
+
 def not_binary64(net: Network, X: Sequence[Sequence[Any]]) -> str:
     """"" when every weight, bias and input is a binary64 number, else the first that is not."""
-    small = isinstance(X, IntegerRows) and X.max_abs() <= 1 << FLOAT64_SPAN  # integers up to 2^53: binary64
-    for n, x in enumerate(() if small else X, start=1):
+    for n, x in enumerate(() if binary64_integers(X) else X, start=1):
         for k, v in enumerate(x, start=1):
             if not is_binary64(v):
                 return f"input row {n}, column {k} ({to_text(v)}) is not a binary64 number"

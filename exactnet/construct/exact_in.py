@@ -38,7 +38,7 @@ def check_data(data: Dataset, target: str) -> None:
     if target == "rational":
         return
     ok = span.is_binary64 if target == "float64" else (lambda q: q == 0 or span.exponent(q) is not None)
-    integers = isinstance(data.X, IntegerRows) and (target == "int64" or data.X.max_abs() <= 1 << span.FLOAT64_SPAN)
+    integers = span.binary64_integers(data.X) or (target == "int64" and isinstance(data.X, IntegerRows))
     for n, (x, y) in enumerate(zip(repeat(()) if integers else data.X, data.Y), start=1):  # integers: dyadic
         for what, row in (("input", x), ("output", y)):
             for k, v in enumerate(row, start=1):
