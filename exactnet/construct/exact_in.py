@@ -55,7 +55,10 @@ def dyadic_widths(points: int, outputs: int = 1, dim: int = 1) -> list[tuple[int
     of one neuron count differ little in span, the pivot by one or two bits, so this order
     reaches a certified network in few builds."""
     best: dict[tuple[int, int], tuple[int, int, int]] = {}  # (neurons, a1 parity) -> (params, a1, a2)
+    fewest = math.inf  # neurons of the smallest shape so far
     for a2 in range(1, points * outputs + outputs + 1):
+        if a2 > GROWTH * fewest:  # every shape from here on has more neurons than the list keeps
+            break
         per, extra = divmod(a2, outputs)
         if per == 0:
             if extra < points:
@@ -71,7 +74,7 @@ def dyadic_widths(points: int, outputs: int = 1, dim: int = 1) -> list[tuple[int
             option = (parameter_count(dim, [a1, a2], outputs), a1, a2)
             if key not in best or option < best[key]:
                 best[key] = option
-    fewest = min(n for n, _ in best)
+                fewest = min(fewest, a1 + a2)
     ordered = sorted((n, best[n, parity][0], 1 - parity, best[n, parity][1:]) for n, parity in best
                      if n <= GROWTH * fewest)
     return [shape for *_, shape in ordered]
