@@ -32,6 +32,7 @@ O(a1 a2) for the weights. Every number is exact (``rational.Q``).
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -97,14 +98,8 @@ class Units:
 
 
 def _last_at_or_below(breaks: Sequence[Any], t: Any) -> int:
-    lo, hi = 0, len(breaks) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if breaks[mid] <= t:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    """The index of the last break at or below ``t`` (``t >= breaks[0]``); O(log len(breaks))."""
+    return bisect.bisect_right(breaks, t) - 1
 
 
 def segment_bounds(n: int, size: int) -> list[tuple[int, int]]:
