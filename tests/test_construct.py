@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import exactnet
@@ -7,7 +7,7 @@ from exactnet.construct.projection import project
 from exactnet.construct.theorem3 import build_two_layer
 from exactnet.errors import ArgumentError, CapacityError
 from exactnet.rational import Q
-from exactnet.strategies import datasets
+from exactnet.strategies import datasets, rationals
 from exactnet.synthetic import integer_data
 from exactnet.verify import verify
 
@@ -113,3 +113,61 @@ def test_theorem3_and_4_record_the_theorem_widths_and_why():
         assert (meta["construction"], meta["theorem"], meta["widths"], meta["widths_reason"], meta["seed"]) == \
                ("two-hidden-layer", theorem, [w.a1, w.a2], w.reason, 0) and w.reason
         assert build_two_layer(data, w.a1, w.a2).meta.get("widths_reason", "") == ""
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(rationals(), min_size=1, max_size=12, unique=True), st.integers(1, 5))
+@example([7], 1).via("one point: the mean gap is 1")
+@example([0, 3], 1).via("two points: the mean gap is their distance")
+@example([0, 1, 5], 2).via("three points: the mean gap is the range over N - 1")
+def test_knots_sit_in_the_middle_third_of_their_gaps(values, a2):
+    from exactnet.construct.segments import cut
+
+    t = sorted(values)
+    n = len(t)
+    seg = cut(t, a2)
+    gap = (t[-1] - t[0]) / (n - 1) if n > 1 else Q(1)
+    gaps = [(t[0] - gap, t[0])] + [(t[s - 1], t[s]) for s in range(a2, n, a2)] + [(t[-1], t[-1] + gap)]
+    assert len(seg.knots) == len(gaps)
+    assert all(lo + (hi - lo) / 3 <= k <= hi - (hi - lo) / 3 for k, (lo, hi) in zip(seg.knots, gaps))
+    chunks = [tuple(range(s, min(s + a2, n))) for s in range(0, n, a2)]
+    assert seg.parts == tuple(c if i % 2 == 0 else c[::-1] for i, c in enumerate(chunks))
+
+
+@settings(max_examples=40, deadline=None)
+@given(datasets(max_dim=3, min_points=1, max_points=1))
+def test_one_point_needs_the_free_number_one(data):
+    """The only bound on u for a single point is u > 0 (off before the point), and u is the smallest
+    integer above the bounds, so the second-layer bias -u is -1."""
+    net = build_two_layer(data, 1, 1)
+    assert net.layers[1].bias == (-1,) and verify(net, data).exact
+
+
+def test_unused_first_layer_neurons_are_off_on_every_point_and_weigh_nothing():
+    """a1 = 4 for two segments of a2 = 3: neurons 2, 3 sit at the last knot with a zero column."""
+    data = integer_data(6, 2, 1)
+    net = build_two_layer(data, 4, 3)
+    layer1, layer2 = net.layers[0], net.layers[1]
+    assert layer1.bias[2] == layer1.bias[3] == min(layer1.bias) < layer1.bias[1]
+    assert all(layer1(x)[k] == 0 for x in data.X for k in (2, 3))
+    assert all(row[k] == 0 for row in layer2.weights for k in (2, 3)) and verify(net, data).exact
+
+
+def test_second_layer_neurons_past_the_longest_segment_are_constant_minus_one_and_reported():
+    data = integer_data(3, 2, 1)  # a2 = 5 for 3 points: neurons 3 and 4 have no point to pay
+    seen = []
+    net = build_two_layer(data, 1, 5, progress=lambda done, total: seen.append((done, total)))
+    layer2 = net.layers[1]
+    assert seen == [(k, 5) for k in range(1, 6)]
+    assert [layer2.bias[j] for j in (3, 4)] == [-1, -1] and all(w == 0 for j in (3, 4) for w in layer2.weights[j])
+    assert verify(net, data).exact
+
+
+def test_theorem4_leftover_neurons_without_an_extra_point_are_constant_minus_one():
+    data = integer_data(4, 2, 3, outputs=2)  # a2 = 5, m = 2: q = 2, r = 1; a1 * q = 4 main points, no extra
+    net = build_two_layer(data, 2, 5)
+    layer2, layer3 = net.layers[1], net.layers[2]
+    assert layer2.bias[4] == -1 and all(w == 0 for w in layer2.weights[4])
+    assert all(row[4] == 0 for row in layer3.weights)
+    assert net.meta["extra_points"] == 0 and verify(net, data).exact
+

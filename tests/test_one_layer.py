@@ -50,3 +50,4 @@ def test_the_baseline_records_its_neurons_outputs_and_seed():
            ("one-hidden-layer", net.widths[0], 2, 5, 9)
     assert meta["projection"] == build_one_layer(data, seed=5).meta["projection"] != \
         build_one_layer(data, seed=6).meta["projection"]
+    assert build_one_layer(data).meta["seed"] == 0

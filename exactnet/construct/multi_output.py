@@ -34,7 +34,7 @@ from exactnet.network import Layer, Network
 from exactnet.rational import Q, floor, simplest_between
 
 
-def build_multi_output(data: Dataset, a1: int, a2: int, seed: int = 0,
+def build_multi_output(data: Dataset, a1: int, a2: int, seed: int,
                        progress: Callable[[int, int], None] | None = None) -> Network:
     """A network with hidden widths exactly (a1, a2) and ``data.outputs`` = m outputs that
     returns every output row of ``data`` exactly, for N <= a1 * (a2 div m) + (a2 mod m)
