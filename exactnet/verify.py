@@ -83,7 +83,8 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
     runs every block as a task on its cluster instead; the certificate is the same.
     ``jobs`` > 1 splits the blocks of points over that many local worker processes
     (``blocks.run_blocks``: a script calls this under ``if __name__ == "__main__":``); the
-    certificate is identical for every ``jobs`` and with ``client``. Exact: no
+    certificate is identical for every ``jobs`` and with ``client``. The piecewise path's sweep
+    along t runs in this process (O(N log N)); only its bit-span certificate uses them. Exact: no
     number is ever rounded. ``progress(done, total)`` is called with the number of points
     evaluated so far. Raises ``DataError`` when the
     network's input or output size does not fit the data (``Dataset.check_fits``), ``ValueError``

@@ -28,6 +28,14 @@ def client():
     cluster.close()
 
 
+def on_cluster(client, net, data, **options):
+    """``verify(net, data, client=client, **options)``, asserting that its blocks ran as tasks on the cluster."""
+    with distributed.get_task_stream(client) as stream:
+        result = verify(net, data, client=client, **options)
+    assert len(stream.data) >= 2, "the blocks did not run on the cluster"
+    return result
+
+
 def _same(a, b) -> None:
     assert (a.exact, a.max_error, a.failed, a.failures, a.arithmetic, a.engine, a.points) == \
            (b.exact, b.max_error, b.failed, b.failures, b.arithmetic, b.engine, b.points)
@@ -39,7 +47,7 @@ def test_dyadic_paths_give_the_local_certificate(client, engine, monkeypatch):
     data = integer_data(300, 4, 1)
     net = exactnet.build(data, exact_in="float64")
     for n in (net, moved(net, 2, 0, 0, Q(1, 2**100))):
-        _same(verify(n, data, engine=engine), verify(n, data, engine=engine, client=client))
+        _same(verify(n, data, engine=engine), on_cluster(client, n, data, engine=engine))
 
 
 def test_the_general_path_gives_the_local_certificate(client, monkeypatch):
@@ -47,7 +55,7 @@ def test_the_general_path_gives_the_local_certificate(client, monkeypatch):
     data = integer_data(100, 3, 2)
     net = build_two_layer(data, 10, 10)
     for n in (net, moved(net, 1, 0, 0, Q(1, 2**100))):
-        _same(verify(n, data), verify(n, data, client=client))
+        _same(verify(n, data, engine="flint"), on_cluster(client, n, data, engine="flint"))
 
 
 def test_cli_verify_with_a_scheduler_address(client, tmp_path):
@@ -63,3 +71,14 @@ def test_cli_verify_with_a_scheduler_address(client, tmp_path):
     unreachable = runner.invoke(app, ["verify", str(tmp_path / "n.json"), str(data), "--scheduler",
                                       "tcp://127.0.0.1:9", "-q"])
     assert unreachable.exit_code == 2 and "cannot connect" in unreachable.output
+
+
+def test_the_span_certificate_of_the_general_path_runs_on_the_cluster_too(client, monkeypatch):
+    monkeypatch.setattr(importlib.import_module("exactnet.verify_dyadic"), "BLOCK", 64)
+    data = integer_data(100, 3, 2)
+    net = exactnet.build(data, exact_in="float64")  # dyadic: its span certificate evaluates blocks
+    with distributed.get_task_stream(client) as stream:
+        cert = verify(net, data, engine="flint", client=client)
+    functions = {task["key"].split("-")[0] for task in stream.data}
+    assert "_block" in functions and len(functions) >= 2, functions  # the general blocks and the span blocks
+    _same(verify(net, data, engine="flint"), cert)
