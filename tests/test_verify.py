@@ -105,30 +105,34 @@ def test_the_arithmetic_verdict_reads_the_same_in_json_and_in_words():
         "fits both": Arithmetic((20, 40), g, True, True),
         "int64 only": Arithmetic((20, 60), g, False, True),
         "neither": Arithmetic((20, 70), g, False, False),
-        "weight not binary64": Arithmetic((20, 30), g, False, True, "layer 2 weight 0 (1/3) is not a binary64 number"),
+        "weight not binary64": Arithmetic((20, 53), g, False, True, "layer 2 weight 0 (1/3) is not a binary64 number"),
         "not dyadic": Arithmetic.not_dyadic("input row 1, column 1 (1/3) is not dyadic"),
         "weight too wide for int64": Arithmetic((20, 50), g, False, False, "1/3 is not a binary64 number"),
+        "too wide at span 63": Arithmetic((20, 63), g, False, False, "1/3 is not a binary64 number"),
     }
     assert {k: a.to_json() for k, a in cases.items()} == {
         "fits both": {"span": 40, "spans": [20, 40], "grids": [0, 0, 3], "binary64": True, "int64": True},
         "int64 only": {"span": 60, "spans": [20, 60], "grids": [0, 0, 3], "binary64": False, "int64": True},
         "neither": {"span": 70, "spans": [20, 70], "grids": [0, 0, 3], "binary64": False, "int64": False},
-        "weight not binary64": {"span": 30, "spans": [20, 30], "grids": [0, 0, 3], "binary64": False,
+        "weight not binary64": {"span": 53, "spans": [20, 53], "grids": [0, 0, 3], "binary64": False,
                                 "int64": True, "reason": "layer 2 weight 0 (1/3) is not a binary64 number"},
         "not dyadic": {"span": None, "spans": [], "grids": None, "binary64": False, "int64": False,
                        "reason": "input row 1, column 1 (1/3) is not dyadic"},
         "weight too wide for int64": {"span": 50, "spans": [20, 50], "grids": [0, 0, 3], "binary64": False,
                                       "int64": False, "reason": "1/3 is not a binary64 number"},
+        "too wide at span 63": {"span": 63, "spans": [20, 63], "grids": [0, 0, 3], "binary64": False,
+                                "int64": False, "reason": "1/3 is not a binary64 number"},
     }
     words = {k: (a.summary("binary64"), a.summary("int64")) for k, a in cases.items()}
     assert words == {
         "fits both": ("yes: span 40 <= 53", "yes: span 40 <= 63"),
         "int64 only": ("no: span 60 > 53", "yes: span 60 <= 63"),
         "neither": ("no: span 70 > 53", "no: span 70 > 63"),
-        "weight not binary64": ("no: layer 2 weight 0 (1/3) is not a binary64 number", "yes: span 30 <= 63"),
+        "weight not binary64": ("no: layer 2 weight 0 (1/3) is not a binary64 number", "yes: span 53 <= 63"),
         "not dyadic": ("no: input row 1, column 1 (1/3) is not dyadic",) * 2,
         "weight too wide for int64": ("no: 1/3 is not a binary64 number",
                                       "no: a scaled weight needs more than 63 bits"),
+        "too wide at span 63": ("no: span 63 > 53", "no: a scaled weight needs more than 63 bits"),
     }
     assert Arithmetic.not_dyadic("x").binary64 is False and Arithmetic.not_dyadic("x").int64 is False
 

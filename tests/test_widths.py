@@ -11,12 +11,14 @@ from exactnet.errors import ArgumentError, CapacityError
 
 def test_default_widths_state_the_neurons_the_capacity_and_the_outputs():
     assert choose_widths(5) == Widths(3, 2, "widths 3 x 2: fewest neurons (5) with capacity 6 >= 5 for 1 output")
-    assert choose_widths(9, 3, 2).reason.endswith("for 3 outputs")
+    assert choose_widths(9, 3, 2).reason == "widths 4 x 7: fewest neurons (11) with capacity 9 >= 9 for 3 outputs"
     assert choose_widths(2, 2).reason.endswith(">= 2 for 2 outputs")
 
 
 def test_the_input_dimension_breaks_ties_between_equal_neuron_counts():
     assert (choose_widths(5, dim=1).a1, choose_widths(5, dim=100).a1) == (3, 2)  # 3 x 2 vs 2 x 3: 5 neurons each
+    with pytest.raises(CapacityError, match="smallest widths that fit: 3 x 5$"):
+        choose_widths(5, 3, dim=100, a2=2)  # 5 x 3 in one dimension
 
 
 def test_one_width_given_names_the_other_and_why():
