@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -171,3 +173,23 @@ def test_theorem4_leftover_neurons_without_an_extra_point_are_constant_minus_one
     assert all(row[4] == 0 for row in layer3.weights)
     assert net.meta["extra_points"] == 0 and verify(net, data).exact
 
+
+
+@pytest.mark.parametrize("kind", ["rationals", "integer array", "beyond int64"])
+def test_when_no_drawn_row_is_injective_the_base_k_digits_are(monkeypatch, kind):
+    """No bound tried: the fallback row is (K^(d-1), ..., K, 1) on the integer inputs, K = max - min + 1."""
+    module = importlib.import_module("exactnet.construct.projection")
+    monkeypatch.setattr(module, "MAX_BOUND_BITS", -1)
+    if kind == "rationals":
+        X = [(Q(a, 2), Q(b)) for a in range(-3, 4) for b in range(5)]  # times (2, 1): -3..4, so K = 8
+        expected = (Q(16), Q(1))
+    elif kind == "beyond int64":  # Python integers, not an int64 array
+        X = [(Q(2**70 + a), Q(b)) for a in range(3) for b in range(4)]
+        expected = (Q(2**70 + 3), Q(1))
+    else:
+        X = integer_data(30, 3, 1).X
+        k = max(max(x) for x in X) - min(min(x) for x in X) + 1
+        expected = (k * k, k, Q(1))
+    p = project(X, 0)
+    assert p.method == "digits" and tuple(p.w) == expected
+    assert list(p.t) == [sum(w * v for w, v in zip(p.w, x)) for x in X] and len(set(p.t)) == len(X)

@@ -190,6 +190,12 @@ def test_the_general_evaluator_reports_progress_in_points(monkeypatch):
         seen.clear()
         assert verify(net, data, engine=engine, progress=lambda done, total: seen.append((done, total))).exact
         assert seen == [(4, 10), (8, 10), (10, 10)]
+    seen.clear()
+    from exactnet.evaluate import evaluate_all
+
+    assert evaluate_all(net, data.X, progress=lambda done, total: seen.append((done, total))) == \
+        [tuple(Fraction(int(v.numerator), int(v.denominator)) for v in y) for y in data.Y]
+    assert seen == [(4, 10), (8, 10), (10, 10)]
 
 
 def test_the_tree_sum_handles_a_single_layer_and_an_all_zero_output_row(monkeypatch):
