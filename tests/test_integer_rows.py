@@ -217,3 +217,15 @@ def test_the_piecewise_path_certifies_array_data_as_row_data():
     for n in (net, moved(net, 1, 0, 0, Q(1, 2**100))):
         a, b = verify(n, data), verify(n, rows)
         assert a.engine == "piecewise" and a == b
+
+
+def test_integer_rows_equal_the_same_numbers_in_any_form():
+    A = np.array([[1, -2], [3, 4]], dtype=np.int16)
+    rows = IntegerRows(A)
+    assert rows == IntegerRows(A.astype(np.int64))  # the values decide, not the dtype
+    assert rows == [(1, -2), (3, 4)] and rows == [(Fraction(1), Fraction(-2)), (3, 4)]
+    assert rows != IntegerRows(A[:1]) and rows != IntegerRows(A.T.copy()[:, :1])  # other shapes
+    assert rows != IntegerRows(np.array([[1, -2], [3, 5]])) and rows != [(1, -2), (3, 5)]  # one value off
+    assert rows != [(1, -2)] and rows != [(1, -2), (3, 4), (5, 6)]  # other lengths
+    assert rows != 5 and rows.__eq__(5) is NotImplemented
+    assert repr(IntegerRows(A[:, :1])) == "IntegerRows(2 x 1, int16)"
