@@ -12,6 +12,7 @@ with the "mutation" hypothesis profile: derandomized, 10 examples each.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import os
 import re
 import subprocess
@@ -34,10 +35,7 @@ def module_of(name: str) -> str:
 
 def tally(lines: list[str]) -> dict[str, Counter]:
     counts: dict[str, Counter] = defaultdict(Counter)
-    for line in lines:
-        if ": " not in line or "__mutmut_" not in line:
-            continue
-        name, status = (part.strip() for part in line.rsplit(": ", 1))
+    for name, status in verdicts(lines):
         counts[module_of(name)][status] += 1
     return counts
 
@@ -118,19 +116,29 @@ def kind(name: str, line: str) -> str:
 
 
 def survivors(lines: list[str]) -> str:
-    """Every surviving mutant of a verifier or construction module with its changed line and kind."""
+    """Every surviving or unreached mutant with its changed line and kind."""
     rows = ["| mutant | changed line | kind |", "|---|---|---|"]
-    for line in lines:
-        if not line.strip().endswith(": survived"):
-            continue
-        name = line.rsplit(": ", 1)[0].strip()
-        if not re.match(r"exactnet\.(verify|evaluate|span|construct)", name):
+    for name, status in verdicts(lines):
+        if status not in ("survived", "no tests"):
             continue
         diff = subprocess.run(["mutmut", "show", name], cwd=ROOT, capture_output=True, text=True).stdout
         changed = next((d[1:].strip() for d in diff.splitlines() if d.startswith("+ ")), "(a line removed)")
         shown = changed.replace("|", "\\|")[:110]
-        rows.append(f"| `{name}` | `{shown}` | {kind(name, changed)} |")
+        label = kind(name, changed) if status == "survived" else "no selected test reaches it"
+        rows.append(f"| `{name}` | `{shown}` | {label} |")
     return "\n".join(rows)
+
+
+def verdicts(lines: list[str]) -> list[tuple[str, str]]:
+    """(mutant name, status) from ``mutmut results`` lines."""
+    pairs = (line.rsplit(": ", 1) for line in lines if "__mutmut_" in line and ": " in line)
+    return [(name.strip(), status.strip()) for name, status in pairs]
+
+
+def stored_results() -> list[str]:
+    """mutmut's stored verdicts, one "name: status" line per mutant."""
+    return subprocess.run(["mutmut", "results", "--all", "true"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.splitlines()
 
 
 def main() -> None:
@@ -138,14 +146,20 @@ def main() -> None:
     parser.add_argument("--report-only", action="store_true", help="tabulate the stored results, run nothing")
     parser.add_argument("--jobs", type=int, default=2, help="mutants tried at once")
     parser.add_argument("names", nargs="*", help='mutants to try (wildcards: "exactnet.verify*"); default all')
+    parser.add_argument("--retry", action="store_true",
+                        help="try again every stored survivor and unreached mutant (after adding tests)")
     args = parser.parse_args()
     if not args.report_only:
+        names = args.names
+        if args.retry:  # the stored survivors and unreached mutants, narrowed by the names given
+            names = [name for name, status in verdicts(stored_results()) if status in ("survived", "no tests")
+                     and (not args.names or any(fnmatch.fnmatchcase(name, n) for n in args.names))]
         env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}  # derandomized, 10 examples: the same verdict twice
-        subprocess.run(["mutmut", "run", "--max-children", str(args.jobs), *args.names], cwd=ROOT, check=False,
-                       env=env)
-    out = subprocess.run(["mutmut", "results", "--all", "true"], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout
-    counts = tally(out.splitlines())
+        if names or not args.retry:
+            subprocess.run(["mutmut", "run", "--max-children", str(args.jobs), *names], cwd=ROOT, check=False,
+                           env=env)
+    lines = stored_results()
+    counts = tally(lines)
     if not counts:
         sys.exit("mutmut reported no mutants: run without --report-only first")
     text = RESULTS.read_text() if RESULTS.exists() else ""
@@ -154,8 +168,8 @@ def main() -> None:
     tail = tail.partition(marker)[2]
     block = f"{marker}\n{table(counts)}\n{marker}"
     RESULTS.write_text(f"{head}{block}{tail}" if text else f"{block}\n")
-    SURVIVORS.write_text("# Surviving mutants of the verifier and the constructions\n\nWritten by `python -m "
-                         "benchmarks.mutation`; kinds as in mutation.md.\n\n" + survivors(out.splitlines()) + "\n")
+    SURVIVORS.write_text("# Surviving and unreached mutants of the trusted core\n\nWritten by `python -m "
+                         "benchmarks.mutation`; kinds as in mutation.md.\n\n" + survivors(lines) + "\n")
 
 
 if __name__ == "__main__":
