@@ -220,9 +220,8 @@ def check_writable(path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
     for source in inputs:
         if p.exists() and Path(source).exists() and os.path.samefile(p, source):
             raise OutputPathError(f"{p}: is the input file {source}; give another output path")
-    folder = p.parent if str(p.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputPathError(f"{p}: cannot write, folder {folder} does not exist")
+    if not p.parent.is_dir():  # a bare file name's parent is "."
+        raise OutputPathError(f"{p}: cannot write, folder {p.parent} does not exist")
     return p
 
 
@@ -240,7 +239,7 @@ def write_atomic(path: str | Path, data: str | bytes, inputs: Sequence[str | Pat
     p = check_writable(path, inputs)
     mode = "wb" if isinstance(data, bytes) else "w"
     try:
-        fd, tmp = tempfile.mkstemp(dir=p.parent if str(p.parent) else ".", prefix=f".{p.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
     except OSError as e:
         raise OutputPathError(f"{p}: cannot write ({e.strerror})") from None
     try:
