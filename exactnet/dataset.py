@@ -240,8 +240,9 @@ def read_text(p: Path) -> str:
 def load_json(p: Path, exact_ints: bool = True) -> Any:
     """Parse a JSON file with decimals kept as text ("0.1" stays exactly 1/10) and, with
     ``exact_ints``, integers too (no digit limit); ``DataError`` for anything malformed."""
+    text = read_text(p)  # its DataError is a ValueError: raised before the parser's errors are caught
     try:
-        return json.loads(read_text(p), parse_float=str, parse_int=str if exact_ints else None)
+        return json.loads(text, parse_float=str, parse_int=str if exact_ints else None)
     except json.JSONDecodeError as e:
         raise DataError(f"{p}: not valid JSON ({e})") from None
     except RecursionError:
@@ -355,10 +356,8 @@ def _read_numpy(p: Path, outputs: int, merge: bool) -> Dataset:
 
 
 def exact_rows(arr: Any) -> list[Any]:
-    """Nested lists of the array's values without rounding: ``tolist`` for types Python's
-    float or int holds exactly, numpy scalars for wider floats (long double)."""
-    if arr.dtype.kind == "f" and arr.dtype.itemsize > 8:
-        return [list(row) for row in arr] if arr.ndim == 2 else list(arr)
+    """Nested lists of the array's values without rounding: ``tolist`` gives Python ints and
+    floats where they hold the value exactly and numpy scalars for wider floats (long double)."""
     return arr.tolist()
 
 

@@ -134,10 +134,11 @@ def test_save_refuses_what_is_not_a_new_or_regular_file_and_replaces_nothing(tmp
     data.write_text("1,2,3\n")
     (tmp_path / "link.json").symlink_to(data)
     os.link(data, tmp_path / "hard.csv")
+    os.mkfifo(tmp_path / "pipe")  # not /dev/null: a wrong write as root would replace it
     cases = [
         (tmp_path / "link.json", "is a symbolic link; give the path of a regular file (nothing is replaced)"),
         (tmp_path, "is a folder; give a file name"),
-        (Path("/dev/null"), "is not a regular file (a device, pipe or socket); nothing is replaced"),
+        (tmp_path / "pipe", "is not a regular file (a device, pipe or socket); nothing is replaced"),
         (data, f"is the input file {data}; give another output path"),
         (tmp_path / "hard.csv", f"is the input file {data}; give another output path"),  # the same file by another name
         (tmp_path / "missing" / "n.json", f"cannot write, folder {tmp_path / 'missing'} does not exist"),
@@ -147,7 +148,7 @@ def test_save_refuses_what_is_not_a_new_or_regular_file_and_replaces_nothing(tmp
             net.save(target, inputs=[data])
         assert str(e.value) == f"{target}: {reason}"
     assert data.read_text() == "1,2,3\n" and sorted(p.name for p in tmp_path.iterdir()) == [
-        "data.csv", "hard.csv", "link.json"]
+        "data.csv", "hard.csv", "link.json", "pipe"]
 
 
 def test_save_replaces_an_earlier_output_and_writes_beside_a_bare_name(tmp_path, monkeypatch):
