@@ -223,6 +223,18 @@ def test_json_integers_are_exact_at_any_size_and_python_ints_on_request(tmp_path
     assert cause.startswith("Exceeds the limit") and len(cause) == 80
 
 
+def _write_rows(p, rows):
+    """Rows of two inputs and one output, in the format p's suffix names."""
+    if p.suffix == ".csv":
+        p.write_text("".join(",".join(map(str, r)) + "\n" for r in rows))
+    elif p.suffix == ".npy":
+        np.save(p, np.array(rows))
+    elif p.suffix == ".npz":
+        np.savez(p, X=np.array(rows)[:, :2], Y=np.array(rows)[:, 2])
+    else:
+        p.write_text(json.dumps({"X": [r[:2] for r in rows], "Y": [r[2] for r in rows]}))
+
+
 @pytest.mark.parametrize(("suffix", "number"), [(".csv", int), (".npy", int), (".npy", float), (".npz", int),
                                                (".npz", float), (".json", int)])
 def test_every_reader_merges_equal_rows_unless_told_not_to_and_names_its_file(tmp_path, suffix, number):
@@ -230,26 +242,12 @@ def test_every_reader_merges_equal_rows_unless_told_not_to_and_names_its_file(tm
     keep and name alike."""
     p = tmp_path / f"d{suffix}"
     rows = [[number(v) for v in r] for r in [[1, 2, 3], [4, 5, 6], [1, 2, 3]]]
-    if suffix == ".csv":
-        p.write_text("".join(",".join(map(str, r)) + "\n" for r in rows))
-    elif suffix == ".npy":
-        np.save(p, np.array(rows))
-    elif suffix == ".npz":
-        np.savez(p, X=np.array(rows)[:, :2], Y=np.array(rows)[:, 2])
-    else:
-        p.write_text(json.dumps({"X": [r[:2] for r in rows], "Y": [r[2] for r in rows]}))
+    _write_rows(p, rows)
     merged, kept = read(p), read(p, merge=False)
     assert (merged.n, merged.merged) == (2, 1) and (kept.n, kept.merged) == (3, 0)
     assert list(kept.X) == [(1, 2), (4, 5), (1, 2)]
     rows[2][2] = number(7)  # the same input with another output
-    if suffix == ".csv":
-        p.write_text("".join(",".join(map(str, r)) + "\n" for r in rows))
-    elif suffix == ".npy":
-        np.save(p, np.array(rows))
-    elif suffix == ".npz":
-        np.savez(p, X=np.array(rows)[:, :2], Y=np.array(rows)[:, 2])
-    else:
-        p.write_text(json.dumps({"X": [r[:2] for r in rows], "Y": [r[2] for r in rows]}))
+    _write_rows(p, rows)
     with pytest.raises(DataError) as e:
         read(p)
     assert str(e.value) == f"{p}: rows 1 and 3 have the same input but different outputs (3 vs 7)"
