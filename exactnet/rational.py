@@ -63,7 +63,7 @@ def to_rational(value: object) -> Any:
             n, d = value.as_integer_ratio()
         except (ValueError, OverflowError):  # NaN, infinities
             raise NotExact(f"not a finite number: {value!r}") from None
-        return Q(n, d)
+        return Q(int(n), int(d))  # mpfr gives mpz: plain ints keep the Fraction backend pure
     if isinstance(value, numbers.Real):  # other real scalars (e.g. ml_dtypes): widening is exact
         f = float(value)
         if not math.isfinite(f):

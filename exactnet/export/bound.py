@@ -25,7 +25,7 @@ import numpy as np
 
 from exactnet.export.dtypes import FloatType, round_float
 from exactnet.network import Network
-from exactnet.rational import Q
+from exactnet.rational import Q, to_rational
 
 PRECISION = 64
 
@@ -33,7 +33,7 @@ PRECISION = 64
 def _up(q: Any) -> Any:
     """|q| rounded up to an mpfr."""
     with gmpy2.context(precision=PRECISION, round=gmpy2.RoundUp):
-        return gmpy2.mpfr(abs(Q(q)))
+        return gmpy2.mpfr(abs(to_rational(q)))
 
 
 def _arr(rows: Sequence[Sequence[Any]]) -> np.ndarray:
@@ -56,7 +56,7 @@ def float_bound(net: Network, ft: FloatType, X: Sequence[Sequence[Any]],
     xr = [[round_float(v, ft) for v in x] for x in X]
     if any(not v.is_finite() for r in xr for v in r):
         return np.full((len(X), net.output_dim), inf, dtype=object)
-    e = _arr([[Q(a) - v for a, v in zip(r, x)] for r, x in zip(xr, X)])
+    e = _arr([[to_rational(a) - v for a, v in zip(r, x)] for r, x in zip(xr, X)])
     h = _arr(X)
     with gmpy2.context(precision=PRECISION, round=gmpy2.RoundUp):
         for k, layer in enumerate(net.layers):
@@ -67,9 +67,9 @@ def float_bound(net: Network, ft: FloatType, X: Sequence[Sequence[Any]],
             if any(not v.is_finite() for v in [*br, *(w for row in Wr for w in row)]):
                 return np.full((len(X), net.output_dim), inf, dtype=object)
             A = _arr(Wr)
-            dW = _arr([[Q(a) - w for a, w in zip(ra, rw)] for ra, rw in zip(Wr, layer.weights)])
+            dW = _arr([[to_rational(a) - w for a, w in zip(ra, rw)] for ra, rw in zip(Wr, layer.weights)])
             B = np.array([_up(v) for v in br], dtype=object)
-            dB = np.array([_up(Q(a) - v) for a, v in zip(br, layer.bias)], dtype=object)
+            dB = np.array([_up(to_rational(a) - v) for a, v in zip(br, layer.bias)], dtype=object)
             S = (h + e).dot(A.T) + B
             e = gamma * S + kk * _up(ft.tiny) + e.dot(A.T) + h.dot(dW.T) + dB
             z = _arr(pre[k])

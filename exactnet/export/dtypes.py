@@ -22,7 +22,7 @@ import ml_dtypes
 import numpy as np
 
 from exactnet.errors import ExactnetError
-from exactnet.rational import Q
+from exactnet.rational import Q, to_rational
 
 
 class ExportError(ExactnetError):
@@ -181,18 +181,18 @@ def parse_dtype(text: str) -> DType:
 def round_float(q: Any, ft: FloatType) -> Any:
     """``q`` correctly rounded to ``ft`` (nearest, ties to even) as an ``mpfr``; +-inf on overflow."""
     with ft.context():
-        return gmpy2.mpfr(Q(q))
+        return gmpy2.mpfr(to_rational(q))
 
 
 def round_mpfr(q: Any, precision: int) -> Any:
     """``q`` rounded to nearest with ``precision`` significand bits and MPFR's wide exponent range."""
     with gmpy2.context(precision=precision, round=gmpy2.RoundToNearest):
-        return gmpy2.mpfr(Q(q))
+        return gmpy2.mpfr(to_rational(q))
 
 
 def round_fixed(q: Any, frac_bits: int) -> int:
     """The integer nearest to ``q * 2^frac_bits``, ties to even."""
-    s = Q(q) * (1 << frac_bits)
+    s = to_rational(q) * (1 << frac_bits)
     n, d = int(s.numerator), int(s.denominator)
     k, r = divmod(n, d)
     if 2 * r > d or (2 * r == d and k % 2):

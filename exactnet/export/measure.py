@@ -36,7 +36,7 @@ from exactnet.export.emulate import fixed_forward, float_forward
 from exactnet.export.rounding import RoundedNetwork, integer_bits, quantize_inputs, round_network
 from exactnet.labels import argmax, stored
 from exactnet.network import Network
-from exactnet.rational import Q
+from exactnet.rational import Q, to_rational
 
 WORST = 5
 INF = math.inf
@@ -122,7 +122,7 @@ def error_stats(label: str, got: Sequence[Sequence[Any]], Y: Sequence[Sequence[A
                 nonfinite += 1
                 row.append(INF)
             else:
-                row.append(abs(Q(gv) - Q(yv)))
+                row.append(abs(to_rational(gv) - Q(yv)))
         errs.append(row)
     m = len(Y[0])
     max_error = tuple(max(r[j] for r in errs) for j in range(m))
@@ -131,7 +131,7 @@ def error_stats(label: str, got: Sequence[Sequence[Any]], Y: Sequence[Sequence[A
     worst = sorted(range(len(errs)), key=lambda n: per_point[n], reverse=True)[:WORST]
     changes = None
     if labels is not None and nonfinite == 0:
-        changes = sum(a != b for a, b in zip(predicted([[Q(v) for v in g] for g in got], labels),
+        changes = sum(a != b for a, b in zip(predicted([[to_rational(v) for v in g] for g in got], labels),
                                              predicted(Y, labels)))
     return ErrorStats(label, max_error, mean, tuple((n, float(per_point[n])) for n in worst), nonfinite, changes)
 
@@ -162,7 +162,7 @@ def resolve_fixed(net: Network, dtype: FixedType | AutoFixed,
     if data is not None:
         values += [v for x in data.X for v in x] + [v for y in data.Y for v in y]
     if values:
-        m = max(m, integer_bits(max(abs(Q(v)) for v in values)))
+        m = max(m, integer_bits(max(abs(to_rational(v)) for v in values)))
     while True:
         fx = FixedType(min(m, B), B - min(m, B))
         try:

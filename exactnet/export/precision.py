@@ -22,7 +22,7 @@ from exactnet.export.dtypes import FixedType, check_tolerance
 from exactnet.export.emulate import fixed_forward, mpfr_forward
 from exactnet.export.rounding import integer_bits, quantize_inputs, round_network
 from exactnet.network import Network
-from exactnet.rational import Q
+from exactnet.rational import Q, to_rational
 
 MAX_BITS = 1 << 14
 FLOAT64_BITS = 53
@@ -46,7 +46,7 @@ class PrecisionReport:
 
 
 def _max_error(got: Any, Y: Any) -> Any:
-    return max(abs(Q(g) - Q(y)) for row, yrow in zip(got, Y) for g, y in zip(row, yrow))
+    return max(abs(to_rational(g) - Q(y)) for row, yrow in zip(got, Y) for g, y in zip(row, yrow))
 
 
 def smallest(ok: Callable[[int], bool], guess: int, lo: int = 1, hi: int = MAX_BITS) -> int | None:
@@ -119,4 +119,4 @@ def _int_bits(net: Network, pre: Any, data: Dataset) -> int:
     values = [v for layer in net.layers for v in layer.numbers()]
     values += [v for layer in pre for row in layer for v in row]
     values += [v for x in data.X for v in x] + [v for y in data.Y for v in y]
-    return integer_bits(max(abs(Q(v)) for v in values)) + 1
+    return integer_bits(max(abs(to_rational(v)) for v in values)) + 1

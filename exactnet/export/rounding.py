@@ -16,7 +16,7 @@ import numpy as np
 
 from exactnet.export.dtypes import ExportError, FixedType, FloatType, round_fixed, round_float, to_numpy
 from exactnet.network import Layer, Network
-from exactnet.rational import Q
+from exactnet.rational import Q, to_rational
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def _round_float(net: Network, ft: FloatType) -> RoundedNetwork:
         layers.append((W, b, layer.activation))
     exact = None
     if not overflowed:
-        exact = Network(tuple(Layer(tuple(tuple(Q(w) for w in row) for row in W), tuple(Q(v) for v in b), a)
+        exact = Network(tuple(Layer(tuple(tuple(map(to_rational, row)) for row in W), tuple(map(to_rational, b)), a)
                               for W, b, a in layers))
     return RoundedNetwork(ft, tuple(arrays), exact, overflowed, tuple(layer.activation for layer in net.layers))
 
@@ -80,7 +80,7 @@ def _fixed(q: Any, fx: FixedType, where: str) -> int:
 
 def integer_bits(q: Any) -> int:
     """Integer bits m (sign included) with |q| < 2^(m-1): the smallest Qm.n range that reaches |q|."""
-    q = abs(Q(q))
+    q = abs(to_rational(q))
     return (int(q.numerator) // int(q.denominator)).bit_length() + 1
 
 
