@@ -5,7 +5,8 @@ each mutant is tried against are in pyproject.toml, ``[tool.mutmut]``) and write
 benchmarks/results/mutation.md: per module the mutants, killed, survived and those no selected test
 reaches. Names narrow a run: ``python -m benchmarks.mutation "exactnet.span*"``. ``--report-only``
 rewrites the table from the results of an earlier or interrupted run (mutmut keeps them in
-mutants/ and resumes where it stopped). ``mutmut show NAME`` prints a mutant. Property tests run
+mutants/ and resumes where it stopped). ``--retry`` tries the stored survivors, unreached and untried
+mutants again after tests were added. ``mutmut show NAME`` prints a mutant. Property tests run
 with the "mutation" hypothesis profile: derandomized, 10 examples each.
 """
 
@@ -178,7 +179,7 @@ def main() -> None:
             names = [name for name, status in verdicts(stored_results()) if status in retried
                      and (not args.names or any(fnmatch.fnmatchcase(name, n) for n in args.names))]
         env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}  # derandomized, 10 examples: the same verdict twice
-        if names or not args.retry:
+        if names or not args.retry:  # a retry with nothing left to try runs nothing (not everything)
             subprocess.run(["mutmut", "run", "--max-children", str(args.jobs), *names], cwd=ROOT, check=False,
                            env=env)
     lines = stored_results()

@@ -128,8 +128,8 @@ BAD_FILES = [  # (file name, how to write it, the message after "{path}: ")
     ("mixed.csv", lambda p: p.write_text("1,b,c,4\n"), "row 1, column 2: 'b' is not a number but other cells of the"
      " row are; a header row has no number in it, a data row only numbers"),
     ("nan.csv", lambda p: p.write_text("NaN,1,2\n"), "row 1, input column 1: not a finite number: 'NaN'"),
-    ("inf.csv", lambda p: p.write_text("x,-Infinity,2\n3,4,5\n"),
-     "row 1, column 1: 'x' is not a number but other cells of the row are; a header row has no number in it, a"
+    ("inf.csv", lambda p: p.write_text("-Infinity,x,2\n3,4,5\n"),  # -Infinity counts as a number here
+     "row 1, column 2: 'x' is not a number but other cells of the row are; a header row has no number in it, a"
      " data row only numbers"),
     ("plus.csv", lambda p: p.write_text("+inf,1,2\n"), "row 1, input column 1: not a finite number: '+inf'"),
     ("infinity.csv", lambda p: p.write_text("Infinity,1,2\n"),
