@@ -30,8 +30,8 @@ COMPARED_HEADER = ["method", "data", "points", "outputs", "widths", "neurons", "
 
 def row(k: int) -> dict:
     from exactnet.construct.theorem3 import build_two_layer
-    from exactnet.synthetic import integer_data
-    from exactnet.verify import verify
+    from exactnet.data.synthetic import integer_data
+    from exactnet.verifier import verify
 
     data = integer_data(k * k, 5, SEED)
     start = time.perf_counter()
@@ -53,7 +53,7 @@ def compared_row(method: str, n: int, dim: int, outputs: int) -> dict:
     import random
 
     import exactnet
-    from exactnet.synthetic import integer_data
+    from exactnet.data.synthetic import integer_data
 
     if outputs == 1:
         data = integer_data(n, dim, SEED)

@@ -19,8 +19,8 @@ import time
 from benchmarks.common import markdown, save
 from exactnet.construct.one_layer import build_one_layer
 from exactnet.construct.theorem3 import build_two_layer
+from exactnet.data.synthetic import integer_data
 from exactnet.export import ExportError, measure, min_precision, parse_dtype
-from exactnet.synthetic import integer_data
 
 SEED = 0
 TOLERANCE = 1e-6

@@ -26,15 +26,15 @@ from exactnet.construct.build import build
 from exactnet.construct.dyadic import PROJECTION_DRAWS, build_dyadic
 from exactnet.construct.exact_in import span_bound
 from exactnet.construct.projection import DRAWS_PER_BOUND, project
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
+from exactnet.data.labels import encode
+from exactnet.data.synthetic import integer_data
 from exactnet.errors import CapacityError
 from exactnet.export import onnx as onnx_format
 from exactnet.export.dtypes import FLOATS
 from exactnet.export.rounding import round_network
-from exactnet.labels import encode
 from exactnet.rational import Q
-from exactnet.synthetic import integer_data
-from exactnet.verify import verify
+from exactnet.verifier import verify
 
 SIZES = [1000, 2500, 5000, 10000, 20000, 40000]
 SEED = 0

@@ -42,8 +42,8 @@ def row(k: int, n: int, dim: int, high: int, seed: int, jobs: int, flint_max: in
     """One measurement (run in a fresh process by ``run_row``); k = 0 lets the builder choose
     the widths. The default verify path, and the general FLINT path too when n <= flint_max."""
     from exactnet.construct.theorem3 import build_two_layer
-    from exactnet.synthetic import integer_data
-    from exactnet.verify import verify
+    from exactnet.data.synthetic import integer_data
+    from exactnet.verifier import verify
 
     data = integer_data(n, dim, seed, 0, high)
     start = time.perf_counter()
@@ -72,8 +72,8 @@ def dyadic_row(n: int, dim: int, high: int, seed: int) -> dict:
     """The dyadic construction with the fewest neurons on ``n`` points in [0, high)^dim, and its
     verification by the path the verifier picks (and by the integer path up to INTEGER_LIMIT)."""
     from exactnet.construct.exact_in import build_exact_in
-    from exactnet.synthetic import integer_array_data, integer_data
-    from exactnet.verify import verify
+    from exactnet.data.synthetic import integer_array_data, integer_data
+    from exactnet.verifier import verify
 
     start = time.perf_counter()
     data = integer_data(n, dim, seed, 0, high) if dim == 5 else integer_array_data(n, dim, seed, 0, high)
@@ -104,8 +104,8 @@ def dask_row(n: int, seed: int) -> dict:
     from distributed import Client, LocalCluster
 
     from exactnet.construct.exact_in import build_exact_in
-    from exactnet.synthetic import integer_data
-    from exactnet.verify import verify
+    from exactnet.data.synthetic import integer_data
+    from exactnet.verifier import verify
 
     data = integer_data(n, 5, seed)
     net = build_exact_in(data, "rational", seed=seed)

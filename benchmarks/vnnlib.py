@@ -27,15 +27,15 @@ import numpy as np
 from benchmarks.common import RESULTS, markdown, save, table
 from benchmarks.float_exact import digits
 from exactnet.construct.build import build
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
+from exactnet.data.synthetic import integer_data
 from exactnet.export.onnx import run as run_onnx
 from exactnet.instances import marabou
 from exactnet.instances.folder import write_benchmark
 from exactnet.instances.generate import instances
 from exactnet.instances.score import CORRECT, UNKNOWN, WRONG, parse_result, score, write_result
-from exactnet.output_range import output_range
 from exactnet.rational import Q
-from exactnet.synthetic import integer_data
+from exactnet.verifier.sweep import output_range
 
 FINDINGS = RESULTS / "vnnlib_findings"
 

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from exactnet.errors import ExactnetError
 from exactnet.network import Network
-from exactnet.span import Arithmetic
+from exactnet.verifier.span import Arithmetic
 
 WIDE = 200  # table width when stdout is not a terminal (files, pipes): no squeezed or cut cells
 

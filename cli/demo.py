@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 
 from exactnet.construct.theorem3 import build_two_layer
+from exactnet.data.synthetic import integer_data
 from exactnet.rational import to_text
-from exactnet.synthetic import integer_data
-from exactnet.verify import verify
+from exactnet.verifier import verify
 
 from .common import EXIT_CHECK_FAILED, fail, out, user_errors
 

@@ -9,11 +9,11 @@ import typer
 from rich.table import Table
 
 from exactnet.analysis import regions
-from exactnet.dataset import Dataset
-from exactnet.labels import read_for, stored
+from exactnet.data.dataset import Dataset
+from exactnet.data.labels import read_for, stored
 from exactnet.network import Network
 from exactnet.rational import bits
-from exactnet.verify_dyadic import certificate
+from exactnet.verifier.dyadic import arithmetic
 
 from .common import arithmetic_rows, network_rows, out, table, user_errors
 from .report_view import check_format, show
@@ -67,7 +67,7 @@ def inspect(
 def _arithmetic(net: Network, dataset: Dataset | None) -> list[tuple[str, str]]:
     """The float64 / int64 verdicts and spans: computed on DATA when given, else as stored at build."""
     if dataset is not None:
-        return arithmetic_rows(certificate(net, dataset.X))
+        return arithmetic_rows(arithmetic(net, dataset.X))
     stored_cert = net.meta.get("certificate", {}).get("arithmetic") if isinstance(net.meta.get("certificate"),
                                                                                 dict) else None
     if not isinstance(stored_cert, dict):

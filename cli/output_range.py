@@ -8,11 +8,11 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from exactnet.data.labels import read_for
 from exactnet.errors import ArgumentError
-from exactnet.labels import read_for
 from exactnet.network import Network
-from exactnet.output_range import Bounds, box_around, output_range
 from exactnet.rational import to_text
+from exactnet.verifier.sweep import Bounds, box_around, output_range
 
 from .common import fail, out, user_errors
 

@@ -9,12 +9,12 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from exactnet.data.labels import argmax_hits, read_for, stored
 from exactnet.errors import ExactnetError
-from exactnet.evaluate import evaluate_all
-from exactnet.labels import argmax_hits, read_for, stored
 from exactnet.network import Network
 from exactnet.rational import to_text
-from exactnet.verify import verify as check
+from exactnet.verifier import verify as check
+from exactnet.verifier.general import evaluate_all
 
 from .common import EXIT_CHECK_FAILED, arithmetic_rows, fail, out, progress, table, user_errors
 
@@ -59,7 +59,7 @@ def verify(
         rows = []
         if labels and labels[0] == "one-hot":
             # exact: every output row is its one-hot target, so only a failed check needs them again
-            outputs = dataset.Y if cert.exact else evaluate_all(net, dataset.X, engine=cert.engine)
+            outputs = dataset.Y if cert.exact else evaluate_all(net, dataset.X)
             hits = argmax_hits(outputs, dataset.Y)
             rows.append(("argmax", f"the label on {hits:,} of {dataset.n:,} points"))
     verdict = "exact" if cert.exact else f"NOT exact: {cert.failed:,} of {cert.points:,} points differ"

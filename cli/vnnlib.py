@@ -8,9 +8,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from exactnet.data.labels import read_for
 from exactnet.instances.folder import write_benchmark
 from exactnet.instances.generate import instances, one_hot_labels
-from exactnet.labels import read_for
 from exactnet.network import Network
 
 from .common import out, progress, table, user_errors

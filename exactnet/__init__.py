@@ -16,17 +16,17 @@ from typing import Any
 from exactnet.capacity import smallest_two_layer
 from exactnet.construct.build import build as _build
 from exactnet.construct.one_layer import build_one_layer as _build_one_layer
-from exactnet.dataset import Dataset
-from exactnet.dataset import read as read_data
+from exactnet.data.dataset import Dataset
+from exactnet.data.dataset import read as read_data
+from exactnet.data.labels import Labelled, read_labelled
+from exactnet.data.labels import encode as encode_labels
 from exactnet.errors import ArgumentError, CapacityError, DataError, ExactnetError, NetworkFileError
 from exactnet.export import ExportError, ExportReport, PrecisionReport, export_network, min_precision
-from exactnet.labels import Labelled, read_labelled
-from exactnet.labels import encode as encode_labels
 from exactnet.network import Layer, Network
-from exactnet.output_range import OutputRange, output_range
 from exactnet.rational import BACKEND, Q, to_rational
-from exactnet.verify import Certificate
-from exactnet.verify import verify as _verify
+from exactnet.verifier import Certificate
+from exactnet.verifier import verify as _verify
+from exactnet.verifier.sweep import OutputRange, output_range
 
 __all__ = [
     "ArgumentError", "BACKEND", "CapacityError", "Certificate", "DataError", "Dataset", "ExactnetError", "ExportError",
@@ -76,5 +76,5 @@ def build_one_layer(X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | Non
 
 def verify(net: Network, X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = None,
            **kw: Any) -> Certificate:
-    """Independent exact check of ``net`` on the data; see ``exactnet.verify.verify``."""
+    """Independent exact check of ``net`` on the data; see ``exactnet.verifier.certificate``."""
     return _verify(net, as_dataset(X, Y), **kw)

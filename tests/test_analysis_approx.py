@@ -13,8 +13,8 @@ from exactnet.analysis.approx import (
     second_derivative_bound,
 )
 from exactnet.analysis.expr import ExprError, evaluate, parse
-from exactnet.dataset import Dataset
-from exactnet.verify import verify
+from exactnet.data.dataset import Dataset
+from exactnet.verifier import verify
 
 MATH = {k: getattr(math, k) for k in ("exp", "tanh", "sin", "cos", "log", "sqrt")}
 

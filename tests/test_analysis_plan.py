@@ -9,7 +9,7 @@ from exactnet.analysis.plan import best_capacity, plan_budget, plan_points, two_
 from exactnet.capacity import smallest_two_layer, two_layer_capacity
 from exactnet.construct.theorem3 import build_two_layer
 from exactnet.errors import ArgumentError
-from exactnet.verify import verify
+from exactnet.verifier import verify
 
 
 def test_budget_of_24_neurons_matches_the_depth_versus_width_question():

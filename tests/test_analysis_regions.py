@@ -8,7 +8,7 @@ from exactnet.analysis.bits import synthetic
 from exactnet.analysis.regions import analyse, count_pieces, piecewise
 from exactnet.construct.one_layer import build_one_layer
 from exactnet.construct.theorem3 import build_two_layer
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.errors import DataError
 from exactnet.network import Layer, Network
 from exactnet.rational import Q

@@ -13,8 +13,8 @@ SCRIPT = r"""
 import json, sys
 from fractions import Fraction
 import exactnet
-from exactnet.synthetic import integer_data
-from exactnet.dataset import Dataset
+from exactnet.data.synthetic import integer_data
+from exactnet.data.dataset import Dataset
 from exactnet.export import measure, parse_dtype
 cases = [(integer_data(30, 4, 1), 6, 5), (integer_data(17, 1, 2), 3, 6), (integer_data(40, 3, 3), 5, 8)]
 X = [[Fraction(k, 3), Fraction(-k * k, 7)] for k in range(12)]

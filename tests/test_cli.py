@@ -12,7 +12,7 @@ from exactnet_cli.main import app
 from typer.testing import CliRunner
 
 from exactnet.network import Network
-from exactnet.verify import network_digest
+from exactnet.verifier import network_digest
 
 runner = CliRunner()
 

@@ -7,11 +7,11 @@ from hypothesis import strategies as st
 import exactnet
 from exactnet.construct.projection import project
 from exactnet.construct.theorem3 import build_two_layer
+from exactnet.data.strategies import datasets, rationals
+from exactnet.data.synthetic import integer_data
 from exactnet.errors import ArgumentError, CapacityError
 from exactnet.rational import Q
-from exactnet.strategies import datasets, rationals
-from exactnet.synthetic import integer_data
-from exactnet.verify import verify
+from exactnet.verifier import verify
 
 
 @st.composite

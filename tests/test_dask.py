@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 import exactnet
 from exactnet.construct.theorem3 import build_two_layer
+from exactnet.data.synthetic import integer_data
 from exactnet.rational import Q
-from exactnet.synthetic import integer_data
-from exactnet.verify import verify
+from exactnet.verifier import verify
 
 distributed = pytest.importorskip("distributed")
 
@@ -43,7 +43,7 @@ def _same(a, b) -> None:
 
 @pytest.mark.parametrize("engine", ["float64", "prefix", "integer"])
 def test_dyadic_paths_give_the_local_certificate(client, engine, monkeypatch):
-    monkeypatch.setattr(importlib.import_module("exactnet.verify_dyadic"), "BLOCK", 64)  # several tasks
+    monkeypatch.setattr(importlib.import_module("exactnet.verifier.dyadic"), "BLOCK", 64)  # several tasks
     data = integer_data(300, 4, 1)
     net = exactnet.build(data, exact_in="float64")
     for n in (net, moved(net, 2, 0, 0, Q(1, 2**100))):
@@ -51,7 +51,7 @@ def test_dyadic_paths_give_the_local_certificate(client, engine, monkeypatch):
 
 
 def test_the_general_path_gives_the_local_certificate(client, monkeypatch):
-    monkeypatch.setattr(importlib.import_module("exactnet.evaluate"), "BLOCK", 20)
+    monkeypatch.setattr(importlib.import_module("exactnet.verifier.general"), "BLOCK", 20)
     data = integer_data(100, 3, 2)
     net = build_two_layer(data, 10, 10)
     for n in (net, moved(net, 1, 0, 0, Q(1, 2**100))):
@@ -74,7 +74,7 @@ def test_cli_verify_with_a_scheduler_address(client, tmp_path):
 
 
 def test_the_span_certificate_of_the_general_path_runs_on_the_cluster_too(client, monkeypatch):
-    monkeypatch.setattr(importlib.import_module("exactnet.verify_dyadic"), "BLOCK", 64)
+    monkeypatch.setattr(importlib.import_module("exactnet.verifier.dyadic"), "BLOCK", 64)
     data = integer_data(100, 3, 2)
     net = exactnet.build(data, exact_in="float64")  # dyadic: its span certificate evaluates blocks
     with distributed.get_task_stream(client) as stream:

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from exactnet.dataset import Dataset, by_extension, exact_rows, json_lists, load_json, read
+from exactnet.data.dataset import Dataset, by_extension, exact_rows, json_lists, load_json, read
+from exactnet.data.integer_rows import IntegerRows
 from exactnet.errors import DataError
-from exactnet.integer_rows import IntegerRows
 
 
 def test_csv_with_header_is_exact(csv_file):

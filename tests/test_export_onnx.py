@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from exactnet.construct.theorem3 import build_two_layer
-from exactnet.evaluate import preactivations
+from exactnet.data.synthetic import integer_data
 from exactnet.export import ExportError, export_network, parse_dtype
 from exactnet.export import onnx as onnx_format
 from exactnet.export.bound import float_bound
@@ -14,7 +14,7 @@ from exactnet.export.emulate import float_forward
 from exactnet.export.measure import error_stats
 from exactnet.export.rounding import round_network
 from exactnet.rational import Q
-from exactnet.synthetic import integer_data
+from exactnet.verifier.general import preactivations
 
 pytest.importorskip("onnxruntime")
 

@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from exactnet.dataset import read
+from exactnet.data.dataset import read
+from exactnet.data.labels import read_labelled
+from exactnet.data.synthetic import integer_data
 from exactnet.errors import ExactnetError, OutputPathError
-from exactnet.labels import read_labelled
 from exactnet.network import Network, write_atomic
-from exactnet.synthetic import integer_data
 
 CLI = [sys.executable, "-m", "exactnet_cli.main"]
 DATA = "1,2,3\n4,5,6\n7,8,9\n"

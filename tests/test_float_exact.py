@@ -16,14 +16,13 @@ from oracle import forward, layers, moved
 from typer.testing import CliRunner
 
 import exactnet
-from exactnet import span
 from exactnet.construct.dyadic import build_dyadic, dyadic_capacity
 from exactnet.construct.exact_in import span_bound
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
+from exactnet.data.synthetic import integer_data
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
-from exactnet.synthetic import integer_data
-from exactnet.verify import verify
+from exactnet.verifier import span, verify
 
 runner = CliRunner()
 
@@ -371,7 +370,7 @@ def test_spans_and_errors_are_carried_across_blocks(float_exact_case, engine, mo
     net, data = float_exact_case
     bad = moved(net, 2, 0, 0, Q(1, 2**30))  # every point off; the worst one in some middle block
     whole = [verify(n, data, engine=engine) for n in (net, bad)]
-    monkeypatch.setattr(importlib.import_module("exactnet.verify_dyadic"), "BLOCK", 7)
+    monkeypatch.setattr(importlib.import_module("exactnet.verifier.dyadic"), "BLOCK", 7)
     small = [verify(n, data, engine=engine) for n in (net, bad)]
     for a, b in zip(whole, small):
         assert (a.engine, a.arithmetic, a.max_error, a.failed, a.failures) == \

@@ -22,7 +22,7 @@ from oracle import F, forward
 from typer.testing import CliRunner
 
 import exactnet
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.errors import ArgumentError, OutputPathError
 from exactnet.export.onnx import run
 from exactnet.instances import marabou

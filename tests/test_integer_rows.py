@@ -14,14 +14,13 @@ from hypothesis.extra import numpy as hnp
 from oracle import forward, moved
 
 import exactnet
-from exactnet import span
-from exactnet.blocks import run_blocks
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
+from exactnet.data.integer_rows import IntegerRows, first_occurrence, row_texts
+from exactnet.data.synthetic import integer_array_data, integer_data
 from exactnet.errors import ArgumentError, DataError
-from exactnet.integer_rows import IntegerRows, first_occurrence, row_texts
 from exactnet.rational import Q
-from exactnet.synthetic import integer_array_data, integer_data
-from exactnet.verify import verify
+from exactnet.verifier import span, verify
+from exactnet.verifier.blocks import run_blocks
 
 LIMIT = 2**63 - 1
 DTYPES = st.sampled_from([np.int8, np.uint8, np.int16, np.int32, np.uint32, np.int64])
@@ -48,7 +47,7 @@ def test_first_occurrence_is_the_first_equal_row(A):
 
 
 def test_rows_with_equal_hashes_are_still_told_apart(monkeypatch):
-    module = importlib.import_module("exactnet.integer_rows")
+    module = importlib.import_module("exactnet.data.integer_rows")
     monkeypatch.setattr(module, "_row_hashes", lambda A: np.zeros(len(A), dtype=np.uint64))
     A = np.array([[1, 2], [3, 4], [1, 2], [3, 4], [5, 6]], dtype=np.int64)
     assert first_occurrence(A).tolist() == [0, 1, 0, 1, 4]
@@ -154,7 +153,7 @@ def test_blocks_come_back_in_order_with_a_bounded_number_in_flight():
         def result(self): return self.value
         def cancel(self): return True
 
-    module = importlib.import_module("exactnet.blocks")
+    module = importlib.import_module("exactnet.verifier.blocks")
     out = module._windowed(lambda k: Done(_double(-1, k)), items(), 3, lambda k: 1, 20,
                            lambda done, total: seen.append((done, len(pulled))), False)
     assert out == [[2 * k] for k in range(20)]
@@ -167,7 +166,7 @@ def test_blocks_come_back_in_order_with_a_bounded_number_in_flight():
 def test_worker_processes_give_the_same_results_and_certificate(monkeypatch):
     assert run_blocks(_double, -1, range(9), points=lambda k: 1, total=9, jobs=2) == [[2 * k] for k in range(9)]
     assert run_blocks(_double, 4, range(9), points=lambda k: 1, total=9, jobs=2, stop_on_none=True) is None
-    monkeypatch.setattr(importlib.import_module("exactnet.verify_dyadic"), "BLOCK", 64)
+    monkeypatch.setattr(importlib.import_module("exactnet.verifier.dyadic"), "BLOCK", 64)
     data = integer_data(300, 4, 2)
     net = exactnet.build(data, exact_in="int64")
     for n in (net, moved(net, 2, 0, 0, Q(1, 2**100))):

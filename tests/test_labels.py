@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import exactnet
+from exactnet.data.labels import argmax, argmax_hits, class_order, encode, read_labelled
 from exactnet.errors import DataError
-from exactnet.labels import argmax, argmax_hits, class_order, encode, read_labelled
 from exactnet.network import Network
 from exactnet.rational import Q
 

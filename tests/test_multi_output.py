@@ -10,11 +10,11 @@ import exactnet
 from exactnet.capacity import smallest_two_layer, two_layer_capacity
 from exactnet.construct.theorem3 import build_two_layer
 from exactnet.construct.widths import choose_widths
+from exactnet.data.strategies import datasets
+from exactnet.data.synthetic import integer_data
 from exactnet.errors import CapacityError
 from exactnet.network import Network
-from exactnet.strategies import datasets
-from exactnet.synthetic import integer_data
-from exactnet.verify import verify
+from exactnet.verifier import verify
 
 
 @st.composite

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
+from exactnet.data.strategies import networks
 from exactnet.errors import NetworkFileError, OutputPathError
 from exactnet.network import Network, write_atomic
 from exactnet.rational import Q
-from exactnet.strategies import networks
 
 
 @settings(max_examples=40, deadline=None)

@@ -5,10 +5,10 @@ from hypothesis import strategies as st
 
 import exactnet
 from exactnet.construct.one_layer import breaks, build_one_layer
+from exactnet.data.strategies import datasets
+from exactnet.data.synthetic import integer_data
 from exactnet.rational import Q
-from exactnet.strategies import datasets
-from exactnet.synthetic import integer_data
-from exactnet.verify import verify
+from exactnet.verifier import verify
 
 
 @settings(max_examples=100, deadline=None)

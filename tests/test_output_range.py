@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 from oracle import forward, moved
 
 import exactnet
+from exactnet.data.strategies import datasets, rationals
 from exactnet.errors import ArgumentError
 from exactnet.network import Layer, Network
-from exactnet.output_range import box_around, output_range
 from exactnet.rational import Q
-from exactnet.strategies import datasets, rationals
-from exactnet.verify import verify
+from exactnet.verifier import verify
+from exactnet.verifier.sweep import box_around, output_range
 
 small = st.builds(Q, st.integers(-6, 6), st.integers(1, 4))
 

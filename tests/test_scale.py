@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from exactnet.construct.theorem3 import build_two_layer
+from exactnet.data.synthetic import integer_data
 from exactnet.network import Layer, Network
 from exactnet.rational import BACKEND, Q
-from exactnet.synthetic import integer_data
-from exactnet.verify import network_digest, verify
+from exactnet.verifier import network_digest, verify
 
 K = 40
 
@@ -76,8 +76,8 @@ def test_progress_counts_points(case):
 @pytest.mark.skipif(BACKEND != "gmpy2", reason="compares the gmpy2 backend with the Fraction backend")
 def test_both_backends_build_the_identical_network():
     code = (
-        "import json; from exactnet.rational import BACKEND; from exactnet.synthetic import integer_data;"
-        "from exactnet.construct.theorem3 import build_two_layer; from exactnet.verify import network_digest;"
+        "import json; from exactnet.rational import BACKEND; from exactnet.data.synthetic import integer_data;"
+        "from exactnet.construct.theorem3 import build_two_layer; from exactnet.verifier import network_digest;"
         "net = build_two_layer(integer_data(400, 5, 3), 20, 20, seed=3);"
         "print(json.dumps([BACKEND, network_digest(net)]))"
     )

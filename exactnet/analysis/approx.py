@@ -29,9 +29,9 @@ from exactnet.analysis.enclosure import ApproxError
 from exactnet.analysis.expr import ExprError, parse, show
 from exactnet.analysis.grid_error import MAX_GRID, measure
 from exactnet.analysis.interpolant import interpolant_network, node_values
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.network import Network
-from exactnet.verify import verify
+from exactnet.verifier import verify
 
 
 @dataclass(frozen=True)

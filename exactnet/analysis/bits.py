@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exactnet.construct.theorem3 import build_two_layer
-from exactnet.dataset import Dataset
-from exactnet.synthetic import integer_data
+from exactnet.data.dataset import Dataset
+from exactnet.data.synthetic import integer_data
 
 MEASURE_LIMIT = 2048
 

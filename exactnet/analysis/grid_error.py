@@ -17,8 +17,8 @@ from exactnet.analysis.enclosure import ApproxError
 from exactnet.analysis.expr import Expr, evaluate
 from exactnet.construct.knots import chord_slopes
 from exactnet.network import Network
-from exactnet.output_range import output_range
 from exactnet.rational import Q
+from exactnet.verifier.sweep import output_range
 
 MAX_GRID = 2_000_000
 _NP_FUNCTIONS: dict[str, Callable[[Any], Any]] = {"exp": np.exp, "tanh": np.tanh, "sin": np.sin, "cos": np.cos,

@@ -18,10 +18,10 @@ from exactnet.analysis.bits import one_layer_available
 from exactnet.analysis.plan import nodes_text
 from exactnet.analysis.report import Column, Report
 from exactnet.construct.theorem3 import build_two_layer
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.errors import ArgumentError
-from exactnet.evaluate import evaluate_all
 from exactnet.network import Network
+from exactnet.verifier.general import evaluate_all
 
 MAX_POINTS = 20_000
 ONE_LAYER_LIMIT = 1000  # above this, the interpolant's N - 1 neurons make exact evaluation slow

@@ -3,7 +3,7 @@ side by side for N points.
 
 Theorem 3 has the fewest neurons, but its weights are rationals of hundreds to thousands of
 bits: no float or integer engine runs it exactly. The dyadic construction needs about sqrt(2)
-times the neurons and keeps every weight a short integer; its bit span (``exactnet.span``) says
+times the neurons and keeps every weight a short integer; its bit span (``exactnet.verifier.span``) says
 whether float64 (<= 53) or int64 (<= 63) evaluation is exact. The span depends on the data:
 here it is *measured* on synthetic integer data in [0, 100)^dim (the seed's shape) up to
 ``MEASURE_LIMIT`` points, and *predicted* above that from the largest measured size by the
@@ -22,8 +22,8 @@ from exactnet.capacity import parameter_count, smallest_two_layer, two_layer_cap
 from exactnet.construct.dyadic import PROJECTION_DRAWS, build_dyadic, dyadic_capacity
 from exactnet.construct.exact_in import LIMITS, dyadic_widths, span_bound
 from exactnet.construct.projection import project
+from exactnet.data.synthetic import integer_data
 from exactnet.errors import ArgumentError
-from exactnet.synthetic import integer_data
 
 MEASURE_LIMIT = 20_000
 MAX_POINTS = 10**8

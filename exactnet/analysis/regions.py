@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from exactnet.analysis.report import Column, Report
-from exactnet.dataset import Dataset
-from exactnet.evaluate import preactivations
+from exactnet.data.dataset import Dataset
 from exactnet.network import Network
 from exactnet.rational import Q, bits
+from exactnet.verifier.general import preactivations
 
 Affine = tuple[Any, Any]  # (slope, intercept) of a function of the one input
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from exactnet.construct.knots import knot_weights
 from exactnet.construct.projection import Projection
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from exactnet.construct.exact_in import build_exact_in
 from exactnet.construct.one_layer import build_one_layer
 from exactnet.construct.theorem3 import build_two_layer
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.errors import ArgumentError
 from exactnet.network import Network
 

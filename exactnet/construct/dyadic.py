@@ -42,7 +42,7 @@ from exactnet.construct.assembly import provenance
 from exactnet.construct.knots import slope_changes
 from exactnet.construct.projected import sort_by_projection
 from exactnet.construct.projection import Projection
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.errors import CapacityError
 from exactnet.network import Layer, Network
 from exactnet.rational import Q, floor

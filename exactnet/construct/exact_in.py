@@ -1,5 +1,5 @@
 """Build for a target arithmetic: the dyadic construction with the fewest neurons whose bit span
-(``exactnet.span``) keeps float64 or int64 evaluation exact on the data.
+(``exactnet.verifier.span``) keeps float64 or int64 evaluation exact on the data.
 
 The span of a candidate is bounded from the construction's own structure, without evaluating
 the network on every point: layer 1 exactly (``max_x sum |w||x|`` plus the largest knot), layer
@@ -17,14 +17,14 @@ from collections.abc import Callable, Sequence
 from itertools import repeat
 from typing import Any
 
-from exactnet import span
 from exactnet.capacity import check_width_ceiling, parameter_count
 from exactnet.construct.dyadic import PROJECTION_DRAWS, DyadicParts, build_dyadic, dyadic_capacity, segment_bounds
 from exactnet.construct.projection import project
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
+from exactnet.data.integer_rows import IntegerRows
 from exactnet.errors import ArgumentError, CapacityError, DataError
-from exactnet.integer_rows import IntegerRows
 from exactnet.rational import Q, to_text
+from exactnet.verifier import span
 
 TARGETS = ("rational", "float64", "int64")
 LIMITS = {"float64": span.FLOAT64_SPAN, "int64": span.INT64_SPAN}

@@ -28,7 +28,7 @@ from exactnet.construct.assembly import assemble, provenance
 from exactnet.construct.projected import sort_by_projection
 from exactnet.construct.segments import cut
 from exactnet.construct.two_layer import second_layer
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.errors import require
 from exactnet.network import Layer, Network
 from exactnet.rational import Q, floor, simplest_between

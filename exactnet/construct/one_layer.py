@@ -26,7 +26,7 @@ from typing import Any
 from exactnet.construct.assembly import provenance
 from exactnet.construct.knots import one_hidden_layer
 from exactnet.construct.projected import sort_by_projection
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.network import Network
 from exactnet.rational import Q, simplest_between
 

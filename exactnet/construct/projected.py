@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exactnet.construct.projection import DRAWS_PER_BOUND, Projection, as_rationals, project
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from exactnet.data.integer_rows import IntegerRows
 from exactnet.errors import InvariantError
-from exactnet.integer_rows import IntegerRows
 from exactnet.rational import Q
 
 MAX_BOUND_BITS = 40

@@ -12,7 +12,7 @@ from exactnet.construct.projected import sort_by_projection
 from exactnet.construct.segments import cut
 from exactnet.construct.two_layer import second_layer
 from exactnet.construct.widths import choose_widths
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.network import Network
 
 Progress = Callable[[int, int], None]

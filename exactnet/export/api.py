@@ -10,7 +10,7 @@ from typing import cast
 
 import numpy as np
 
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.export import c, int64, npz
 from exactnet.export import onnx as onnx_format
 from exactnet.export.dtypes import (

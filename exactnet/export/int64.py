@@ -1,4 +1,4 @@
-"""Exact int64 export: the network's int64 form at the certificate's grids (``exactnet.span``).
+"""Exact int64 export: the network's int64 form at the certificate's grids (``exactnet.verifier.span``).
 
 Layer l stores ``W * 2^(G_l - G_{l-1})`` and ``b * 2^G_l`` as int64; inputs enter as
 ``x * 2^G_0``; each layer accumulates ``b + sum W a`` in int64, applies relu, and hands its
@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from exactnet import span
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.export.dtypes import ExportError
 from exactnet.network import Network
 from exactnet.rational import Q
-from exactnet.verify_dyadic import evaluate
+from exactnet.verifier import span
+from exactnet.verifier.dyadic import Dyadic
 
 NAME = "int64"
 
@@ -42,7 +42,7 @@ def build(net: Network, data: Dataset) -> Int64Network:
     g, why = span.grids(net, data.X)
     if g is None:
         raise ExportError(f"int64 export needs a dyadic network and data: {why}")
-    arithmetic = evaluate(net, data.X, g)[0]
+    arithmetic = Dyadic(net, data.X, g).arithmetic()
     if not arithmetic.int64:
         raise ExportError(f"int64 export needs the int64 certificate on the data: {arithmetic.summary('int64')[4:]}")
     arrays = tuple((np.array(W, dtype=np.int64), np.array(b, dtype=np.int64)) for W, b in span.integer_layers(net, g))

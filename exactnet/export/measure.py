@@ -17,9 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from exactnet import verify_dyadic
-from exactnet.dataset import Dataset
-from exactnet.evaluate import evaluate_all, preactivations
+from exactnet.data.dataset import Dataset
+from exactnet.data.labels import argmax, stored
 from exactnet.export import int64
 from exactnet.export.bound import float_bound
 from exactnet.export.dtypes import (
@@ -34,9 +33,10 @@ from exactnet.export.dtypes import (
 )
 from exactnet.export.emulate import fixed_forward, float_forward
 from exactnet.export.rounding import RoundedNetwork, integer_bits, quantize_inputs, round_network
-from exactnet.labels import argmax, stored
 from exactnet.network import Network
 from exactnet.rational import Q, to_rational
+from exactnet.verifier.dyadic import arithmetic
+from exactnet.verifier.general import evaluate_all, preactivations
 
 WORST = 5
 INF = math.inf
@@ -219,7 +219,7 @@ def _weight_notes(net: Network, rounded: RoundedNetwork, data: Dataset | None) -
              f"weights rounded to {name}: {changed:,} of {total:,} weights and biases changed"]
     proven = False
     if name == "float64" and data is not None:
-        found = verify_dyadic.certificate(net, data.X)
+        found = arithmetic(net, data.X)
         notes.append(f"binary64 certificate on the data (float64 evaluation exact in any order): "
                      f"{found.summary('binary64')}")
         proven = found.binary64 and not changed

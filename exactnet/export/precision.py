@@ -16,13 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from exactnet.dataset import Dataset
-from exactnet.evaluate import preactivations
+from exactnet.data.dataset import Dataset
 from exactnet.export.dtypes import FixedType, check_tolerance
 from exactnet.export.emulate import fixed_forward, mpfr_forward
 from exactnet.export.rounding import integer_bits, quantize_inputs, round_network
 from exactnet.network import Network
 from exactnet.rational import Q, to_rational
+from exactnet.verifier.general import preactivations
 
 MAX_BITS = 1 << 14
 FLOAT64_BITS = 53

@@ -19,12 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.errors import ArgumentError
 from exactnet.instances.property import Answer, Clause, Property, answer
 from exactnet.network import Network
-from exactnet.output_range import output_range
 from exactnet.rational import NotExact, Q, floor, to_rational
+from exactnet.verifier.sweep import output_range
 
 GRID = 20  # fractional bits of box bounds and thresholds, at most
 RADIUS_EXPONENTS = range(-GRID, 9)  # the critical-radius search: radii 2^-20 ... 2^8

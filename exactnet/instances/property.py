@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exactnet.errors import ArgumentError
-from exactnet.output_range import OutputRange
+from exactnet.verifier.sweep import OutputRange
 
 Vector = tuple[Any, ...]
 

@@ -21,74 +21,90 @@ same pass. This module imports nothing from ``exactnet.construct``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import flint
 import numpy as np
 
-from exactnet import span
-from exactnet.blocks import run_blocks
-from exactnet.integer_rows import IntegerRows
+from exactnet.data.integer_rows import IntegerRows
 from exactnet.network import Network
 from exactnet.rational import Q
-from exactnet.verify_prefix import SAFE, prefix_form, second_layer
+from exactnet.verifier import span
+from exactnet.verifier.blocks import run_blocks
+from exactnet.verifier.outputs import Outputs
+from exactnet.verifier.prefix import SAFE, PrefixForm, prefix_form, second_layer
+
+Progress = Callable[[int, int], None]
 
 BLOCK = 4096  # points per block (a block's activations live together)
 
 
-@dataclass(frozen=True)
-class Outputs:
-    """Exact outputs: ``values[k][o] / 2^scale`` for the k-th point of the run."""
+class Dyadic:
+    """A dyadic network on its inputs, with what every path needs computed once: the grids
+    (``span.grids``), the int64 form (``span.integer_layers``), the first number that is not a
+    binary64 number (``reason``) and the prefix-sum tables (``form``, None when some first-layer
+    row is not a multiple of one row).
 
-    values: list[list[int]]
-    scale: int
-
-
-def evaluate(net: Network, X: Sequence[Sequence[Any]], g: span.Grids, *, use_float: bool = True,
-             use_prefix: bool = True, progress: Callable[[int, int], None] | None = None, jobs: int = 1,
-             client: Any = None) -> tuple[span.Arithmetic, Iterator[Outputs], str]:
-    """The certificate of ``net`` on ``X`` (grids ``g`` from ``span.grids``), the exact outputs
-    block by block, and the path that produced them: "float64" where the binary64 certificate
-    holds (``use_float``), else "prefix" when every first-layer row is a multiple of one row
-    (``use_prefix``; ``verify_prefix``), else "integer".
-
-    Every block is evaluated before this returns (the certificate needs all of them); the
-    outputs are kept as machine integers where they fit. ``progress(done, total)`` counts points.
     Blocks run by ``blocks.run_blocks``: here, in ``jobs`` worker processes, or one task each on
     the dask cluster of ``client`` (the network's form is sent to every worker once); the
-    certificate is the same every way. ``X`` as ``IntegerRows`` is sent in its own integer dtype."""
-    reason = span.not_binary64(net, X)
-    ints = span.integer_layers(net, g)
+    certificate is the same every way. Inputs as ``IntegerRows`` are sent in their own dtype."""
 
-    def run(fn: Callable[[Any, Any], Any], shared: Any, stop_on_none: bool = False) -> list[Any] | None:
-        return run_blocks(fn, shared, _raw_blocks(X), points=len, total=len(X), progress=progress, jobs=jobs,
-                          client=client, stop_on_none=stop_on_none)
+    def __init__(self, net: Network, X: Sequence[Sequence[Any]], g: span.Grids, *, jobs: int = 1,
+                 client: Any = None) -> None:
+        self.net, self.X, self.g, self.jobs, self.client = net, X, g, jobs, client
 
-    if use_float and not reason:
-        layers = [(_floats(L.weights), _floats([L.bias])[0], L.activation == "relu") for L in net.layers]
-        parts = run(float_block, (layers, g), stop_on_none=True)
-        if parts is not None:
-            return _combined(parts, g, ints, reason), iter(p[1] for p in parts), "float64"
-    form = prefix_form(ints) if use_prefix else None
-    parts = run(integer_block, (ints, form, g)) or []
-    values = [[Q(b) / Q(2) ** G for b, G in zip(p[0], g.layers)] for p in parts]  # grid units to values
-    return (_combined([(v, o) for v, (_, o) in zip(values, parts)], g, ints, reason), iter(p[1] for p in parts),
-            "integer" if form is None else "prefix")
+    @cached_property
+    def reason(self) -> str:
+        return span.not_binary64(self.net, self.X)
+
+    @cached_property
+    def ints(self) -> list[tuple[list[list[int]], list[int]]]:
+        return span.integer_layers(self.net, self.g)
+
+    @cached_property
+    def form(self) -> PrefixForm | None:
+        return prefix_form(self.ints)
+
+    def floats(self, progress: Progress | None = None) -> tuple[span.Arithmetic, list[Outputs]] | None:
+        """The certificate and exact outputs by float64 matrix products, or None when some
+        block's bound is not certified (or some number is not a binary64 number)."""
+        if self.reason:
+            return None
+        layers = [(_floats(L.weights), _floats([L.bias])[0], L.activation == "relu") for L in self.net.layers]
+        parts = self._run(float_block, (layers, self.g), progress, stop_on_none=True)
+        if parts is None:
+            return None
+        return self._combined([p[0] for p in parts]), [p[1] for p in parts]
+
+    def integers(self, prefix: bool, progress: Progress | None = None) -> tuple[span.Arithmetic, list[Outputs]]:
+        """The certificate and exact outputs by the int64 form (layers 1 and 2 by prefix sums
+        when ``prefix`` and ``form`` allow)."""
+        parts = self._run(integer_block, (self.ints, self.form if prefix else None, self.g), progress) or []
+        bounds = [[Q(b) / Q(2) ** G for b, G in zip(p[0], self.g.layers)] for p in parts]  # grid units to values
+        return self._combined(bounds), [p[1] for p in parts]
+
+    def arithmetic(self) -> span.Arithmetic:
+        """The certificate alone (float64 where it holds, else the integer paths)."""
+        return (self.floats() or self.integers(prefix=True))[0]
+
+    def _run(self, fn: Callable[[Any, Any], Any], shared: Any, progress: Progress | None,
+             stop_on_none: bool = False) -> list[Any] | None:
+        return run_blocks(fn, shared, _raw_blocks(self.X), points=len, total=len(self.X), progress=progress,
+                          jobs=self.jobs, client=self.client, stop_on_none=stop_on_none)
+
+    def _combined(self, bounds: list[list[Any]]) -> span.Arithmetic:
+        """The verdict from the blocks' bounds (values, not grid units): the largest per layer."""
+        worst = [max(b[k] for b in bounds) if bounds else 0 for k in range(len(self.g.layers))]
+        spans = [span.span_of(b, G) for b, G in zip(worst, self.g.layers)]
+        return span.verdict(spans, self.g, self.ints, self.reason)
 
 
-def certificate(net: Network, X: Sequence[Sequence[Any]], client: Any = None, jobs: int = 1) -> span.Arithmetic:
-    """Where ``net`` is exact on inputs ``X`` besides the rationals (``evaluate``'s certificate),
-    or the not-dyadic verdict naming the first number that is not."""
+def arithmetic(net: Network, X: Sequence[Sequence[Any]], client: Any = None, jobs: int = 1) -> span.Arithmetic:
+    """Where ``net`` is exact on inputs ``X`` besides the rationals, or the not-dyadic verdict
+    naming the first number that is not dyadic."""
     g, why = span.grids(net, X)
-    return span.Arithmetic.not_dyadic(why) if g is None else evaluate(net, X, g, client=client, jobs=jobs)[0]
-
-
-def _combined(parts: list[tuple[list[Any], Outputs]], g: span.Grids, ints: list[Any], reason: str) -> span.Arithmetic:
-    """The verdict from the blocks' bounds (each a value, not grid units): the largest per layer."""
-    bounds = [max(p[0][k] for p in parts) if parts else 0 for k in range(len(g.layers))]
-    spans = [span.span_of(b, G) for b, G in zip(bounds, g.layers)]
-    return span.verdict(spans, g, ints, reason)
+    return span.Arithmetic.not_dyadic(why) if g is None else Dyadic(net, X, g, jobs=jobs, client=client).arithmetic()
 
 
 def _raw_blocks(X: Sequence[Sequence[Any]]) -> Iterator[Any]:
@@ -111,7 +127,7 @@ def float_block(shared: Any, rows: Any) -> tuple[list[float], Outputs] | None:
         A, worst = step
         bounds.append(worst)
     scaled = np.ldexp(A, g.layers[-1])  # integers below 2^53: exact
-    return bounds, Outputs(scaled.astype(np.int64).tolist(), g.layers[-1])
+    return bounds, Outputs.dyadic(scaled.astype(np.int64).tolist(), g.layers[-1], scaled.shape[1])
 
 
 def _floats(rows: Any) -> np.ndarray:
@@ -136,7 +152,8 @@ def integer_block(shared: Any, rows: Any) -> tuple[list[int], Outputs]:
         first = 2
     for k in range(first, len(prepared)):
         A, bounds[k] = prepared[k].apply(A, relu=k < len(prepared) - 1)
-    return bounds, Outputs(A.tolist() if isinstance(A, np.ndarray) else A, g.layers[-1])
+    values = A.tolist() if isinstance(A, np.ndarray) else A
+    return bounds, Outputs.dyadic(values, g.layers[-1], len(ints[-1][1]))
 
 
 _PREPARED: list[Any] = [None, None]  # (the int64 form, its layers): held, so never mistaken for another

@@ -16,15 +16,17 @@ do not apply.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from exactnet.integer_rows import IntegerRows
+from exactnet.data.integer_rows import IntegerRows
 from exactnet.network import Network
-from exactnet.output_range import output_range, rank_one
 from exactnet.rational import Q
+from exactnet.verifier.outputs import Outputs
+from exactnet.verifier.sweep import output_range, rank_one
 
 
 def applies(net: Network) -> bool:
@@ -52,3 +54,11 @@ def outputs(net: Network, X: Sequence[Sequence[Any]], progress: Callable[[int, i
             yield tuple(a + (b - a) * f for a, b in zip(values[i - 1], values[i]))
         if progress is not None and (n % every == 0 or n == len(X)):
             progress(n, len(X))
+
+
+def blocks(net: Network, X: Sequence[Sequence[Any]], progress: Callable[[int, int], None] | None = None,
+           size: int = 4096) -> Iterator[Outputs]:
+    """``outputs`` in blocks of ``size`` consecutive points (``Outputs``)."""
+    values = outputs(net, X, progress, every=size)
+    while chunk := list(itertools.islice(values, size)):
+        yield Outputs.rationals(chunk, net.output_dim)

@@ -17,8 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+from exactnet.data.integer_rows import IntegerRows, first_occurrence, fits, row_texts
 from exactnet.errors import DataError
-from exactnet.integer_rows import IntegerRows, first_occurrence, fits, row_texts
 from exactnet.rational import NotExact, TooLarge, shown, to_rational, to_text
 
 Row = tuple[Any, ...]

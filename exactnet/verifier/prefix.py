@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from exactnet.integer_rows import IntegerRows, fits
+from exactnet.data.integer_rows import IntegerRows, fits
 
 SAFE = 1 << 62
 

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from exactnet.integer_rows import IntegerRows
+from exactnet.data.integer_rows import IntegerRows
 from exactnet.network import Network
 from exactnet.rational import Q, to_text
 

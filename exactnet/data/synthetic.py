@@ -6,9 +6,9 @@ import random
 
 import numpy as np
 
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
+from exactnet.data.integer_rows import first_occurrence
 from exactnet.errors import ArgumentError
-from exactnet.integer_rows import first_occurrence
 
 
 def integer_data(n: int, dim: int = 5, seed: int = 0, low: int = 0, high: int = 100, outputs: int = 1) -> Dataset:

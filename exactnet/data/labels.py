@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exactnet.dataset import (
+from exactnet.data.dataset import (
     Dataset,
     by_extension,
     csv_rows,

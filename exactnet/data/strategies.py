@@ -3,7 +3,7 @@
 Needs ``hypothesis`` (``pip install exactnet[test]``). Every value drawn is an exact ``Q``.
 
     from hypothesis import given
-    from exactnet.strategies import datasets
+    from exactnet.data.strategies import datasets
     import exactnet
 
     @given(datasets(max_dim=4, max_points=20))
@@ -17,7 +17,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from exactnet.dataset import Dataset
+from exactnet.data.dataset import Dataset
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
 

@@ -36,45 +36,32 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, cast
 
 import flint
-from gmpy2 import mpq as _mpq
 
-from exactnet.blocks import run_blocks
 from exactnet.errors import ArgumentError
 from exactnet.network import Layer, Network
+from exactnet.verifier.blocks import run_blocks
+from exactnet.verifier.outputs import Outputs
 
 Progress = Callable[[int, int], None]
 BLOCK = 1000  # most points evaluated at once (bounds memory: a block's activations live together)
-ENGINES = ("float64", "prefix", "integer", "piecewise", "flint", "python")  # verify's paths
+ENGINES = ("flint", "python")
 
 
-@dataclass(frozen=True)
-class Failure:
-    """One point whose output differs: data index (0-based), expected, got, got - expected."""
-
-    index: int
-    expected: tuple[Fraction, ...]
-    got: tuple[Fraction, ...]
-    difference: tuple[Fraction, ...]
-
-
-def evaluate_all(net: Network, X: Sequence[Sequence[Any]], *, engine: str | None = None,
+def evaluate_all(net: Network, X: Sequence[Sequence[Any]], *, engine: str = "flint",
                  progress: Progress | None = None, jobs: int = 1) -> list[tuple[Fraction, ...]]:
     """Exact outputs of ``net`` for every row of ``X`` (rationals), as Fractions.
 
-    ``engine`` and ``jobs`` as in ``verify``; ``progress(done, total)`` counts points."""
-    out: list[tuple[Fraction, ...]] = []
-    for part in run(Plan(net, general(engine)), X, None, 0, progress, jobs):
-        out.extend(part)
-    return out
+    ``engine`` "flint" or "python" and ``jobs`` as in ``verify``; ``progress(done, total)``
+    counts points."""
+    return [y for block in run(Plan(net, engine), X, progress, jobs) for y in block.fractions()]
 
 
 def preactivations(net: Network, X: Sequence[Sequence[Any]], *,
-                   engine: str | None = None) -> list[list[tuple[Fraction, ...]]]:
+                   engine: str = "flint") -> list[list[tuple[Fraction, ...]]]:
     """``out[k][n]``: the exact pre-activation vector of layer k + 1 at input ``X[n]`` (Fractions);
     the last entry is the network's output. Each layer's values come from ``evaluate_all`` on
     the network cut after that layer (its activation made linear)."""
@@ -83,14 +70,6 @@ def preactivations(net: Network, X: Sequence[Sequence[Any]], *,
         head = net.layers[: k - 1] + (Layer(last.weights, last.bias, "linear"),)
         out.append(evaluate_all(Network(head), X, engine=engine))
     return out
-
-
-def general(engine: str | None) -> str:
-    """The general evaluator's engine for a path name: "python", else "flint" (the dyadic and
-    piecewise paths map to FLINT). Raises ``ArgumentError`` for an unknown name."""
-    if engine is not None and engine not in ENGINES:
-        raise ArgumentError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
-    return "python" if engine == "python" else "flint"
 
 
 # -- the integer form of the network, prepared once -------------------------------------------
@@ -128,6 +107,8 @@ class Plan:
     """The network as integer layers (data independent, so prepared once and shared)."""
 
     def __init__(self, net: Network, engine: str) -> None:
+        if engine not in ENGINES:
+            raise ArgumentError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
         self.engine = engine
         self.layers: list[_Rows | _Tree] = []
         c = [1] * net.input_dim
@@ -158,55 +139,29 @@ def _tree_pays(row: list[tuple[int, int]], D: int) -> bool:
 
 # -- running blocks, in this process or in workers ---------------------------------------------
 
-def run(plan: Plan, X: Sequence[Sequence[Any]], Y: list[tuple[tuple[int, int], ...]] | None, keep: int,
-        progress: Progress | None, jobs: int, client: Any = None) -> list[Any]:
-    """Evaluate every block; one result per block, in data order (``blocks.run_blocks``: here,
-    in ``jobs`` worker processes, or one task per block on ``client``'s dask cluster)."""
+def run(plan: Plan, X: Sequence[Sequence[Any]], progress: Progress | None, jobs: int,
+        client: Any = None) -> list[Outputs]:
+    """The exact outputs of every block, in data order (``blocks.run_blocks``: here, in ``jobs``
+    worker processes, or one task per block on ``client``'s dask cluster)."""
     n = len(X)
     rows = [tuple((int(v.numerator), int(v.denominator)) for v in x) for x in X]
     jobs = max(1, min(int(jobs), n))
     size = min(BLOCK, max(64, -(-n // (4 * jobs)))) if jobs > 1 else BLOCK
     blocks = [(s, min(s + size, n)) for s in range(0, n, size)]
-    state = {"plan": plan, "rows": rows, "Y": Y, "keep": keep}
+    state = {"plan": plan, "rows": rows}
     return run_blocks(_block, state, blocks, points=lambda b: b[1] - b[0], total=n, progress=progress,
                       jobs=jobs if len(blocks) > 1 else 1, client=client) or []
 
 
-def _block(state: dict[str, Any], bounds: tuple[int, int]) -> Any:
-    """Evaluate points ``start..end-1``: a verify summary ``(failed, worst, failures)`` when
-    outputs are known, else Fractions."""
+def _block(state: dict[str, Any], bounds: tuple[int, int]) -> Outputs:
+    """The exact outputs of points ``start..end-1``."""
     start, end = bounds
-    plan, Y, keep = state["plan"], state["Y"], state["keep"]
     rows = state["rows"][start:end]
     r = [math.lcm(*(d for _, d in x)) for x in rows]
     A = [[n * (rn // d) for n, d in x] + [rn] for x, rn in zip(rows, r)]
-    outs = _forward(plan, A, r)  # per output o: (V_o, L_o) with value V_o[k] / (r[k] * L_o)
-    if Y is None:
-        return [tuple(_fraction(V[k], r[k] * L) for V, L in outs) for k in range(len(rows))]
-    return tally(((start + k, tuple(_fraction(V[k], r[k] * L) for V, L in outs), want)
-                   for k, want in enumerate(Y[start:end])
-                   if not all(V[k] * q == p * r[k] * L for (V, L), (p, q) in zip(outs, want))), keep)
-
-
-def tally(mismatches: Any, keep: int) -> tuple[int, Fraction, list[Failure]]:
-    """``(failed, worst, failures)`` from the points whose outputs differ, each given as
-    ``(index, got, want)`` with ``want`` as (numerator, denominator) pairs; the first ``keep``
-    are listed."""
-    failed, worst, failures = 0, Fraction(0), []
-    for index, got, want in mismatches:
-        failed += 1
-        expected = tuple(Fraction(p, q) for p, q in want)
-        diff = tuple(g - e for g, e in zip(got, expected))
-        worst = max(worst, *(abs(x) for x in diff))
-        if len(failures) < keep:
-            failures.append(Failure(index, expected, got, diff))
-    return failed, worst, failures
-
-
-def _fraction(n: Any, d: Any) -> Fraction:
-    """n / d as a Fraction, reduced by GMP when available (large n, d)."""
-    q = _mpq(int(n), int(d))
-    return Fraction(int(q.numerator), int(q.denominator))
+    outs = _forward(state["plan"], A, r)  # per output o: (V_o, L_o) with value V_o[k] / (r[k] * L_o)
+    numerators = [[int(V[k]) for V, _ in outs] for k in range(len(rows))]
+    return Outputs(numerators, tuple(int(L) for _, L in outs), r)
 
 
 def _forward(plan: Plan, A: list[list[int]], r: list[int]) -> list[tuple[list[Any], int]]:
