@@ -86,7 +86,7 @@ def build(
         checked = time.perf_counter() - start
     if not cert.exact:
         fail(f"verification failed on {cert.failed} point(s); no file written", EXIT_CHECK_FAILED)
-    if exact_in != "rational" and not (cert.arithmetic.binary64 if exact_in == "float64" else cert.arithmetic.int64):
+    if not cert.arithmetic.holds(exact_in):
         fail(f"the verifier's {exact_in} certificate does not hold ({cert.arithmetic.summary(exact_in)}); "
              "no file written", EXIT_CHECK_FAILED)
     net = net.with_meta(verify_seconds=round(checked, 6), certificate=cert.to_json(),

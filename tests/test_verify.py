@@ -88,43 +88,72 @@ def test_an_unknown_engine_is_an_error_in_verify_and_in_the_evaluator():
 
 
 def test_the_arithmetic_verdict_reads_the_same_in_json_and_in_words():
-    from exactnet.verifier.span import Arithmetic, Grids
+    from exactnet.verifier.span import Arithmetic, Grids, verdict
 
     g = Grids(0, (0, 3), (0, 3))
+    ints = [([[1]], [0]), ([[1 << 62]], [0])]
+    wide = [([[1]], [0]), ([[1 << 63]], [0])]
+    third = "layer 2 weight [0][0] (1/3) is not a binary64 number"
     cases = {
-        "fits both": Arithmetic((20, 40), g, True, True),
-        "int64 only": Arithmetic((20, 60), g, False, True),
-        "neither": Arithmetic((20, 70), g, False, False),
-        "weight not binary64": Arithmetic((20, 53), g, False, True, "layer 2 weight 0 (1/3) is not a binary64 number"),
+        "fits all floats": verdict((5, 8), g, ints, {}),
+        "binary32 and up": verdict((20, 24), g, ints, {}),
+        "int64 only": verdict((20, 60), g, ints, {}),
+        "neither": verdict((20, 70), g, ints, {}),
+        "weight not binary64": verdict((20, 53), g, ints, {"binary64": third}),
         "not dyadic": Arithmetic.not_dyadic("input row 1, column 1 (1/3) is not dyadic"),
-        "weight too wide for int64": Arithmetic((20, 50), g, False, False, "1/3 is not a binary64 number"),
-        "too wide at span 63": Arithmetic((20, 63), g, False, False, "1/3 is not a binary64 number"),
+        "weight too wide for int64": verdict((20, 50), g, wide, {}),
     }
-    assert {k: a.to_json() for k, a in cases.items()} == {
-        "fits both": {"span": 40, "spans": [20, 40], "grids": [0, 0, 3], "binary64": True, "int64": True},
-        "int64 only": {"span": 60, "spans": [20, 60], "grids": [0, 0, 3], "binary64": False, "int64": True},
-        "neither": {"span": 70, "spans": [20, 70], "grids": [0, 0, 3], "binary64": False, "int64": False},
-        "weight not binary64": {"span": 53, "spans": [20, 53], "grids": [0, 0, 3], "binary64": False,
-                                "int64": True, "reason": "layer 2 weight 0 (1/3) is not a binary64 number"},
-        "not dyadic": {"span": None, "spans": [], "grids": None, "binary64": False, "int64": False,
-                       "reason": "input row 1, column 1 (1/3) is not dyadic"},
-        "weight too wide for int64": {"span": 50, "spans": [20, 50], "grids": [0, 0, 3], "binary64": False,
-                                      "int64": False, "reason": "1/3 is not a binary64 number"},
-        "too wide at span 63": {"span": 63, "spans": [20, 63], "grids": [0, 0, 3], "binary64": False,
-                                "int64": False, "reason": "1/3 is not a binary64 number"},
+    floats = ("binary64", "binary32", "binary16", "bfloat16")
+    holds = {k: tuple(t for t in (*floats, "int64") if a.holds(t)) for k, a in cases.items()}
+    assert holds == {
+        "fits all floats": (*floats, "int64"),
+        "binary32 and up": ("binary64", "binary32", "int64"),
+        "int64 only": ("int64",),
+        "neither": (),
+        "weight not binary64": ("int64",),
+        "not dyadic": (),
+        "weight too wide for int64": ("binary64",),
     }
+    assert cases["int64 only"].to_json() == {
+        "span": 60, "spans": [20, 60], "grids": [0, 0, 3], "binary64": False, "binary32": False, "binary16": False,
+        "bfloat16": False, "int64": True,
+        "reasons": {"binary64": "span 60 > 53", "binary32": "span 60 > 24", "binary16": "span 60 > 11",
+                    "bfloat16": "span 60 > 8"}}
+    assert cases["not dyadic"].to_json()["reason"] == "input row 1, column 1 (1/3) is not dyadic"
     words = {k: (a.summary("binary64"), a.summary("int64")) for k, a in cases.items()}
     assert words == {
-        "fits both": ("yes: span 40 <= 53", "yes: span 40 <= 63"),
+        "fits all floats": ("yes: span 8 <= 53", "yes: span 8 <= 63"),
+        "binary32 and up": ("yes: span 24 <= 53", "yes: span 24 <= 63"),
         "int64 only": ("no: span 60 > 53", "yes: span 60 <= 63"),
         "neither": ("no: span 70 > 53", "no: span 70 > 63"),
-        "weight not binary64": ("no: layer 2 weight 0 (1/3) is not a binary64 number", "yes: span 53 <= 63"),
+        "weight not binary64": (f"no: {third}", "yes: span 53 <= 63"),
         "not dyadic": ("no: input row 1, column 1 (1/3) is not dyadic",) * 2,
-        "weight too wide for int64": ("no: 1/3 is not a binary64 number",
-                                      "no: a scaled weight needs more than 63 bits"),
-        "too wide at span 63": ("no: span 63 > 53", "no: a scaled weight needs more than 63 bits"),
+        "weight too wide for int64": ("yes: span 50 <= 53", "no: a scaled weight needs more than 63 bits"),
     }
     assert Arithmetic.not_dyadic("x").binary64 is False and Arithmetic.not_dyadic("x").int64 is False
+
+
+def test_every_name_of_a_format_reads_its_own_verdict():
+    """summary("float64") once fell through to the int64 verdict."""
+    from exactnet.verifier.span import Grids, verdict
+
+    a = verdict((20, 60), Grids(0, (0, 3), (0, 3)), [([[1]], [0]), ([[1]], [0])], {})
+    assert a.summary("float64") == a.summary("binary64") == "no: span 60 > 53"
+    assert a.summary("float32") == "no: span 60 > 24" and a.summary("float16") == "no: span 60 > 11"
+    assert a.holds("float64") is False and a.holds("int64") is True and a.holds("rational") is True
+    with pytest.raises(ValueError, match="unknown arithmetic 'float8'"):
+        a.holds("float8")
+
+
+def test_a_layer_past_a_formats_exponent_range_is_not_certified_in_it():
+    from exactnet.verifier.span import Grids, verdict
+
+    coarse = Grids(-10, (0, 0), (-10, -10))  # numbers are multiples of 2^10: span 8 reaches 2^18 > 65504
+    a = verdict((8, 8), coarse, [([[1]], [0]), ([[1]], [0])], {})
+    assert a.holds("bfloat16") and a.holds("binary32") and not a.holds("binary16")
+    assert "exponent range" in a.summary("binary16")
+    fine = Grids(30, (0, 0), (30, 30))  # multiples of 2^-30: below float16's smallest subnormal 2^-24
+    assert not verdict((8, 8), fine, [([[1]], [0]), ([[1]], [0])], {}).holds("binary16")
 
 
 def test_prefix_thresholds_are_the_first_and_last_integer_where_a_unit_is_on():

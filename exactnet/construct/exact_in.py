@@ -27,7 +27,7 @@ from exactnet.rational import Q, to_text
 from exactnet.verifier import span
 
 TARGETS = ("rational", "float64", "int64")
-LIMITS = {"float64": span.FLOAT64_SPAN, "int64": span.INT64_SPAN}
+LIMITS = {"float64": span.limit("float64"), "int64": span.limit("int64")}
 GROWTH = 1.6  # candidates up to this many times the fewest neurons
 MAX_CANDIDATES = 12
 
@@ -100,7 +100,7 @@ def span_bound(parts: DyadicParts, data: Dataset) -> span.Arithmetic:
     peaks = [max((max(f.at(parts.units.breaks, t[i]), Q(0)) for i in ends), default=Q(0)) for f in parts.functions]
     m3 = max(sum((abs(W) * h for W, h in zip(row, peaks) if W), abs(b)) for row, b in zip(L3.weights, L3.bias))
     spans = [span.span_of(m, G) for m, G in zip((m1, m2, m3), g.layers)]
-    return span.verdict(spans, g, span.integer_layers(net, g), span.not_binary64(net, data.X))
+    return span.verdict(spans, g, span.integer_layers(net, g), span.not_representable(net, data.X))
 
 
 def _reach(w: Sequence[Any], X: Sequence[Sequence[Any]]) -> Any:
@@ -161,8 +161,7 @@ def build_exact_in(data: Dataset, target: str, a1: int | None = None, a2: int | 
         if target == "rational":
             return parts.network.with_meta(exact_in=target)
         bound = span_bound(parts, data)
-        ok = bound.binary64 if target == "float64" else bound.int64
-        if ok:
+        if bound.holds(target):
             reason = "" if a1 is not None else (
                 f"widths {c1} x {c2}: fewest neurons ({c1 + c2}) for which the dyadic construction holds "
                 f"{data.n:,} points and the {target} certificate holds (span <= {bound.span})")

@@ -42,6 +42,7 @@ class IntegerRows(Sequence[tuple[Any, ...]]):
             raise ValueError("IntegerRows takes a 2-d integer array with values in (-2^63, 2^63)")
         self.array = array
         self._max_abs: int | None = None
+        self._max_odd: int | None = None
         self._grid: tuple[int | None] | None = None  # (grid,) once computed
 
     def __len__(self) -> int:
@@ -86,6 +87,19 @@ class IntegerRows(Sequence[tuple[Any, ...]]):
             a = self.array
             self._max_abs = max(abs(int(a.max())), abs(int(a.min()))) if a.size else 0
         return self._max_abs
+
+    def odd_parts(self, block: np.ndarray) -> np.ndarray:
+        """Each |value| of ``block`` with its trailing zero bits removed (0 stays 0), as uint64."""
+        a = np.abs(block.astype(np.int64)).astype(np.uint64) if block.dtype.kind == "i" else block.astype(np.uint64)
+        low = a & (~a + np.uint64(1))  # the lowest set bit (0 for 0)
+        return np.where(a == 0, np.uint64(0), a // np.maximum(low, np.uint64(1)))
+
+    def max_odd(self) -> int:
+        """The largest odd part of a |value| (``odd_parts``): an integer is a number of a float
+        format with p significand bits when its odd part is below 2^p. Computed once."""
+        if self._max_odd is None:
+            self._max_odd = max((int(self.odd_parts(b).max()) for b in self.blocks() if b.size), default=0)
+        return self._max_odd
 
     def grid(self) -> int | None:
         """The finest grid exponent of the nonzero values (``span.exponent``: an integer ``v``

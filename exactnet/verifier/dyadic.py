@@ -55,8 +55,12 @@ class Dyadic:
         self.net, self.X, self.g, self.jobs, self.client = net, X, g, jobs, client
 
     @cached_property
+    def unrepresentable(self) -> dict[str, str]:
+        return span.not_representable(self.net, self.X)
+
+    @property
     def reason(self) -> str:
-        return span.not_binary64(self.net, self.X)
+        return self.unrepresentable.get("binary64", "")
 
     @cached_property
     def ints(self) -> list[tuple[list[list[int]], list[int]]]:
@@ -97,7 +101,7 @@ class Dyadic:
         """The verdict from the blocks' bounds (values, not grid units): the largest per layer."""
         worst = [max(b[k] for b in bounds) if bounds else 0 for k in range(len(self.g.layers))]
         spans = [span.span_of(b, G) for b, G in zip(worst, self.g.layers)]
-        return span.verdict(spans, self.g, self.ints, self.reason)
+        return span.verdict(spans, self.g, self.ints, self.unrepresentable)
 
 
 def arithmetic(net: Network, X: Sequence[Sequence[Any]], client: Any = None, jobs: int = 1) -> span.Arithmetic:

@@ -42,7 +42,6 @@ from exactnet.data.integer_rows import IntegerRows
 from exactnet.network import Network
 from exactnet.rational import Q, to_text
 
-FLOAT64_SPAN = 53
 INT64_SPAN = 63
 SCALED_WEIGHT = "a scaled weight needs more than 63 bits"
 
@@ -66,51 +65,106 @@ class Grids:
 
 
 @dataclass(frozen=True)
+class Format:
+    """An IEEE-style binary float format: ``precision`` significand bits (the implicit one
+    included), every finite number below ``2^(max_exponent + 1)``, the smallest positive one
+    ``2^-tiny``. A number ``odd * 2^power`` is representable exactly when ``odd`` has at most
+    ``precision`` bits, ``power >= -tiny`` and ``odd * 2^power < 2^(max_exponent + 1)``."""
+
+    name: str
+    precision: int
+    max_exponent: int
+    tiny: int
+
+    def holds(self, odd_bits: int, power: int) -> bool:
+        """Whether ``odd * 2^power`` (``odd`` of ``odd_bits`` bits) is a number of the format."""
+        return odd_bits <= self.precision and power >= -self.tiny and odd_bits + power <= self.max_exponent + 1
+
+    def layer_fits(self, span: int, grid: int) -> bool:
+        """Whether every multiple of ``2^-grid`` of at most ``span`` bits is a number of the
+        format (so a layer with that span on that grid never rounds and never overflows)."""
+        return span <= self.precision and grid <= self.tiny and span - grid <= self.max_exponent + 1
+
+
+FLOATS = {f.name: f for f in (Format("binary64", 53, 1023, 1074), Format("binary32", 24, 127, 149),
+                              Format("binary16", 11, 15, 24), Format("bfloat16", 8, 127, 133))}
+FLOAT64_SPAN = FLOATS["binary64"].precision
+TARGETS = ("rational", *FLOATS, "int64")  # every arithmetic a verdict is given for
+ALIASES = {"float64": "binary64", "float32": "binary32", "float16": "binary16"}
+
+
+def target_name(target: str) -> str:
+    """The canonical name of an arithmetic ("float32" is "binary32"); raises ``ValueError``
+    for an unknown one."""
+    name = ALIASES.get(target, target)
+    if name not in TARGETS:
+        raise ValueError(f"unknown arithmetic {target!r} (expected one of {', '.join(TARGETS)})")
+    return name
+
+
+def limit(target: str) -> int:
+    """The largest span ``target`` takes: the precision of a float format, 63 for int64."""
+    name = target_name(target)
+    return INT64_SPAN if name == "int64" else FLOATS[name].precision
+
+
+@dataclass(frozen=True)
 class Arithmetic:
     """The arithmetics a network is exact in on a data set, beyond the rationals.
 
     ``spans`` has one entry per layer (empty when the network or data are not dyadic, with
-    ``reason`` saying which number is not); ``binary64`` and ``int64`` are the verdicts."""
+    ``reason`` saying which number is not); ``failures`` names, for each arithmetic of
+    ``TARGETS`` whose certificate does not hold, why not."""
 
     spans: tuple[int, ...]
     grids: Grids | None
-    binary64: bool
-    int64: bool
+    failures: tuple[tuple[str, str], ...]
     reason: str = ""
 
     @classmethod
     def not_dyadic(cls, reason: str) -> Arithmetic:
-        """The verdict for a network or data with a number that is not dyadic: neither."""
-        return cls((), None, False, False, reason)
+        """The verdict for a network or data with a number that is not dyadic: none but rational."""
+        return cls((), None, tuple((t, reason) for t in TARGETS if t != "rational"), reason)
 
     @property
     def span(self) -> int | None:
         """The largest span over the layers (None when not dyadic)."""
         return max(self.spans) if self.spans else None
 
+    def holds(self, target: str) -> bool:
+        """Whether evaluation in ``target`` ("rational", "binary64" or "float64", "binary32" or
+        "float32", "binary16" or "float16", "bfloat16", "int64") is exact on the data, in any
+        summation order, with or without fused multiply-add. Raises ``ValueError`` for an
+        unknown target."""
+        name = target_name(target)
+        return all(t != name for t, _ in self.failures)
+
+    @property
+    def binary64(self) -> bool:
+        return self.holds("binary64")
+
+    @property
+    def int64(self) -> bool:
+        return self.holds("int64")
+
     def to_json(self) -> dict[str, Any]:
+        why = dict(self.failures)
         return {
             "span": self.span,
             "spans": list(self.spans),
             "grids": None if self.grids is None else [self.grids.inputs, *self.grids.layers],
-            "binary64": self.binary64,
-            "int64": self.int64,
+            **{t: self.holds(t) for t in TARGETS if t != "rational"},
             **({"reason": self.reason} if self.reason else {}),
+            **({"reasons": why} if why and not self.reason else {}),
         }
 
-    def summary(self, fmt: str) -> str:
-        """One line for ``fmt`` "binary64" or "int64": the verdict and why."""
-        ok = self.binary64 if fmt == "binary64" else self.int64
-        limit = FLOAT64_SPAN if fmt == "binary64" else INT64_SPAN
-        if self.span is None:
-            return f"no: {self.reason}"
-        if ok:
-            return f"yes: span {self.span} <= {limit}"
-        if self.span > limit:
-            return f"no: span {self.span} > {limit}"
-        # within the span limit: binary64 fails only for a number that is not binary64 (the
-        # reason), int64 only for a weight that needs more than 63 bits once scaled
-        return f"no: {self.reason}" if fmt == "binary64" else f"no: {SCALED_WEIGHT}"
+    def summary(self, target: str) -> str:
+        """One line for ``target`` (as in ``holds``): the verdict and why."""
+        name = target_name(target)
+        if name == "rational":
+            return "yes: every number is an exact rational"
+        why = dict(self.failures).get(name)
+        return f"no: {why}" if why is not None else f"yes: span {self.span} <= {limit(name)}"
 
 
 def exponent(q: Any) -> int | None:
@@ -124,18 +178,25 @@ def exponent(q: Any) -> int | None:
     return (d.bit_length() - 1) - ((n & -n).bit_length() - 1)
 
 
+def odd_and_power(q: Any) -> tuple[int, int]:
+    """A nonzero dyadic rational as ``odd * 2^power``: the bit length of ``|odd|`` and ``power``."""
+    n, d = abs(int(q.numerator)), int(q.denominator)
+    low = (n & -n).bit_length() - 1
+    return (n >> low).bit_length(), low - (d.bit_length() - 1)
+
+
+def representable(q: Any, fmt: str = "binary64") -> bool:
+    """True when the rational ``q`` is exactly a number of the float format ``fmt`` (a key of
+    ``FLOATS``; normal or subnormal)."""
+    if q == 0:
+        return True
+    d = int(q.denominator)
+    return not d & (d - 1) and FLOATS[fmt].holds(*odd_and_power(q))
+
+
 def is_binary64(q: Any) -> bool:
     """True when the rational ``q`` is exactly an IEEE binary64 number (normal or subnormal)."""
-    n, d = int(q.numerator), int(q.denominator)
-    if n == 0:
-        return True
-    if d & (d - 1):
-        return False
-    n = abs(n)
-    low = (n & -n).bit_length() - 1
-    odd_bits = (n >> low).bit_length()
-    power = low - (d.bit_length() - 1)  # q = odd * 2^power
-    return odd_bits <= 53 and power >= -1074 and odd_bits + power <= 1024
+    return representable(q, "binary64")
 
 
 def _grid(values: Sequence[Any], what: str, start: int = 0) -> tuple[int | None, str]:
@@ -177,27 +238,73 @@ def grids(net: Network, X: Sequence[Sequence[Any]]) -> tuple[Grids | None, str]:
     return Grids(first, tuple(ws), tuple(gs)), ""
 
 
+def small_integers(X: Sequence[Sequence[Any]], fmt: str) -> bool:
+    """True when ``X`` is ``IntegerRows`` of integers up to ``2^precision`` in magnitude: every
+    input is then a number of the float format ``fmt``, known without looking at each cell."""
+    f = FLOATS[fmt]
+    return isinstance(X, IntegerRows) and X.max_abs() <= 1 << min(f.precision, f.max_exponent)
+
+
 def binary64_integers(X: Sequence[Sequence[Any]]) -> bool:
-    """True when ``X`` is ``IntegerRows`` of integers up to 2^53 in magnitude: every input is then
-    a binary64 number, known without looking at each cell."""
-    return isinstance(X, IntegerRows) and X.max_abs() <= 1 << FLOAT64_SPAN
+    """``small_integers`` for binary64: integer inputs up to 2^53."""
+    return small_integers(X, "binary64")
+
+
+def not_representable(net: Network, X: Sequence[Sequence[Any]]) -> dict[str, str]:
+    """For each float format of ``FLOATS``, the first input, weight or bias that is not one of
+    its numbers (formats that hold every number are absent). One pass over the numbers."""
+    found: dict[str, str] = {}
+
+    def check(v: Any, where: str, formats: Sequence[Format]) -> None:
+        if v == 0:
+            return
+        d = int(v.denominator)
+        parts = None if d & (d - 1) else odd_and_power(v)
+        for f in formats:
+            if f.name not in found and (parts is None or not f.holds(*parts)):
+                found[f.name] = f"{where} ({to_text(v)}) is not a {f.name} number"
+
+    if isinstance(X, IntegerRows):
+        found |= _integer_inputs(X)
+    else:
+        for n, x in enumerate(X, start=1):
+            for k, v in enumerate(x, start=1):
+                check(v, f"input row {n}, column {k}", list(FLOATS.values()))
+    every = list(FLOATS.values())
+    for layer_no, layer in enumerate(net.layers, start=1):
+        for i, row in enumerate(layer.weights):
+            for j, w in enumerate(row):
+                check(w, f"layer {layer_no} weight [{i}][{j}]", every)
+        for i, b in enumerate(layer.bias):
+            check(b, f"layer {layer_no} bias [{i}]", every)
+    return found
+
+
+def _integer_inputs(X: IntegerRows) -> dict[str, str]:
+    """``not_representable`` for integer inputs, by arrays: an integer is a number of a format
+    when its odd part has at most ``precision`` bits and its magnitude is below
+    ``2^(max_exponent + 1)``."""
+    found = {}
+    odd_bits, top = X.max_odd().bit_length(), X.max_abs().bit_length()
+    for f in FLOATS.values():
+        if odd_bits <= f.precision and top <= f.max_exponent + 1:
+            continue
+        start = 0
+        for block in X.blocks():
+            bad = (X.odd_parts(block) >= np.uint64(1) << np.uint64(f.precision)) | \
+                (np.abs(block.astype(np.float64)) >= 2.0 ** (f.max_exponent + 1))
+            if bad.any():
+                n, k = np.unravel_index(int(np.argmax(bad)), bad.shape)
+                found[f.name] = (f"input row {start + n + 1}, column {k + 1} ({int(block[n, k])}) is not a "
+                                 f"{f.name} number")
+                break
+            start += len(block)
+    return found
 
 
 def not_binary64(net: Network, X: Sequence[Sequence[Any]]) -> str:
     """"" when every weight, bias and input is a binary64 number, else the first that is not."""
-    for n, x in enumerate(() if binary64_integers(X) else X, start=1):
-        for k, v in enumerate(x, start=1):
-            if not is_binary64(v):
-                return f"input row {n}, column {k} ({to_text(v)}) is not a binary64 number"
-    for layer_no, layer in enumerate(net.layers, start=1):
-        for i, row in enumerate(layer.weights):
-            for j, w in enumerate(row):
-                if not is_binary64(w):
-                    return f"layer {layer_no} weight [{i}][{j}] ({to_text(w)}) is not a binary64 number"
-        for i, b in enumerate(layer.bias):
-            if not is_binary64(b):
-                return f"layer {layer_no} bias [{i}] ({to_text(b)}) is not a binary64 number"
-    return ""
+    return not_representable(net, X).get("binary64", "")
 
 
 def integer_layers(net: Network, g: Grids) -> list[tuple[list[list[int]], list[int]]]:
@@ -219,16 +326,27 @@ def scaled(q: Any, e: int) -> int:
     return num // den
 
 
-def verdict(spans: Sequence[int], g: Grids, ints: list[tuple[list[list[int]], list[int]]], binary64_reason: str
-            ) -> Arithmetic:
-    """The verdicts from the measured spans: binary64 needs every number to be a binary64 number
-    (``binary64_reason`` empty) and spans <= 53; int64 needs spans <= 63 and every scaled weight
-    below 2^63 in magnitude."""
-    fits = all(abs(w) < 1 << 63 for W, b in ints for row in W for w in row)
-    b64 = not binary64_reason and max(spans) <= FLOAT64_SPAN
-    i64 = fits and max(spans) <= INT64_SPAN
-    reason = binary64_reason if binary64_reason else ("" if fits else SCALED_WEIGHT)
-    return Arithmetic(tuple(spans), g, b64, i64, reason)
+def verdict(spans: Sequence[int], g: Grids, ints: list[tuple[list[list[int]], list[int]]],
+            unrepresentable: dict[str, str]) -> Arithmetic:
+    """The verdicts from the measured spans. A float format needs every number to be one of
+    its numbers (``unrepresentable``, from ``not_representable``, has no entry for it) and every
+    layer's span and grid within its precision and exponent range (``Format.layer_fits``);
+    int64 needs spans <= 63 and every scaled weight below 2^63 in magnitude."""
+    failures = []
+    for name, f in FLOATS.items():
+        if name in unrepresentable:
+            failures.append((name, unrepresentable[name]))
+        elif max(spans) > f.precision:
+            failures.append((name, f"span {max(spans)} > {f.precision}"))
+        elif not all(f.layer_fits(s, G) for s, G in zip(spans, g.layers)):
+            k = next(k for k, (s, G) in enumerate(zip(spans, g.layers)) if not f.layer_fits(s, G))
+            failures.append((name, f"layer {k + 1}'s numbers (grid 2^-{g.layers[k]}, span {spans[k]}) pass "
+                                   f"{name}'s exponent range"))
+    if max(spans) > INT64_SPAN:
+        failures.append(("int64", f"span {max(spans)} > {INT64_SPAN}"))
+    elif not all(abs(w) < 1 << 63 for W, b in ints for row in W for w in row):
+        failures.append(("int64", SCALED_WEIGHT))
+    return Arithmetic(tuple(spans), g, tuple(failures))
 
 
 def float_layer(A: np.ndarray, W: np.ndarray, b: np.ndarray, G: int, relu: bool) -> tuple[np.ndarray, float] | None:
