@@ -8,7 +8,7 @@ import typer
 
 from exactnet.analysis.approx import MAX_PIECES, RULES, approximate
 from exactnet.analysis.approx_report import report
-from exactnet.network import write_atomic
+from exactnet.files import write_atomic
 from exactnet.rational import to_text
 
 from .common import EXIT_CHECK_FAILED, fail, user_errors

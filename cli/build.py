@@ -12,7 +12,7 @@ from exactnet.construct.build import build as construct
 from exactnet.construct.widths import choose_widths
 from exactnet.data.dataset import read
 from exactnet.data.labels import ENCODINGS, read_labelled
-from exactnet.network import check_writable
+from exactnet.files import check_writable
 from exactnet.verifier import verify
 
 from .common import EXIT_CHECK_FAILED, arithmetic_rows, err, fail, network_rows, out, progress, table, user_errors

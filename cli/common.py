@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from typing import NoReturn
 
@@ -39,7 +40,15 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except (ExactnetError, OSError) as e:
-        fail(str(e))
+        fail(as_flags(str(e)))
+
+
+FLAGS = {"fmt": "--format", "output": "--output-index", "data": "--data"}  # the rest: --name-with-dashes
+
+
+def as_flags(message: str) -> str:
+    """A library message with its parameters (written `name`) as this command line's flags."""
+    return re.sub(r"`(\w+)`", lambda m: FLAGS.get(m.group(1), "--" + m.group(1).replace("_", "-")), message)
 
 
 @contextlib.contextmanager

@@ -11,7 +11,8 @@ import typer
 from exactnet.data.labels import read_for
 from exactnet.export import ExportReport, PrecisionReport, export_network, min_precision, parse_dtype, parse_format
 from exactnet.export.dtypes import check_format_dtype, check_tolerance
-from exactnet.network import Network, check_writable
+from exactnet.files import check_writable
+from exactnet.network import Network
 
 from .common import EXIT_CHECK_FAILED, fail, out, table, user_errors
 

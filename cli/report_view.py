@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from exactnet.analysis.report import Report, dumps
-from exactnet.network import write_atomic
+from exactnet.files import write_atomic
 from exactnet.rational import RATIONAL_TYPES, to_text
 
 from .common import fail, out, table

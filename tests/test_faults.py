@@ -22,7 +22,8 @@ from exactnet.data.dataset import read
 from exactnet.data.labels import read_labelled
 from exactnet.data.synthetic import integer_data
 from exactnet.errors import ExactnetError, OutputPathError
-from exactnet.network import Network, write_atomic
+from exactnet.files import write_atomic
+from exactnet.network import Network
 
 CLI = [sys.executable, "-m", "exactnet_cli.main"]
 DATA = "1,2,3\n4,5,6\n7,8,9\n"

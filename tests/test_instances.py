@@ -285,7 +285,7 @@ def test_vnnlib_command_writes_the_folder_and_refuses_bad_input(tmp_path: Path) 
     for args, message in ((["--radius", "0"], "radius must be positive"), (["--radius", "nan"], "radius"),
                           (["--margin", "-1"], "margin must be positive"), (["--points", "0"], "--points"),
                           (["--dtype", "float16"], "use float64 or float32"),
-                          (["--output-index", "3"], "--output 3 is not an output")):
+                          (["--output-index", "3"], "--output-index 3 is not an output of a network with 1 output(s)")):
         result = runner.invoke(app, ["vnnlib", str(exact), str(data), "-o", str(tmp_path / "new"), *args])
         assert result.exit_code == 2 and message in result.output, (args, result.output)
         assert not (tmp_path / "new").exists()

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 
 from exactnet.data.strategies import networks
 from exactnet.errors import NetworkFileError, OutputPathError
-from exactnet.network import Network, write_atomic
+from exactnet.files import write_atomic
+from exactnet.network import Network
 from exactnet.rational import Q
 
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exactnet.rational import NotExact, Q, bits, simplest_above, simplest_below, simplest_between, to_rational, to_text
+from exactnet.construct.simplest import simplest_above, simplest_below, simplest_between
+from exactnet.rational import NotExact, Q, bits, to_rational, to_text
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,7 @@ def measured_dyadic(points: int, outputs: int, dim: int) -> tuple[int, int, int]
 def plan_exact_in(points: int, outputs: int = 1, dim: int = 5, target: str = "float64") -> Report:
     """Rows for Theorem 3 and the dyadic construction at their fewest neurons for ``points``."""
     if target not in LIMITS:
-        raise ArgumentError(f"--exact-in {target!r}: expected float64 or int64")
+        raise ArgumentError(f"`exact_in` {target!r}: expected float64 or int64")
     for name, value in (("points", points), ("outputs", outputs), ("dim", dim)):
         if value < 1:
             raise ArgumentError(f"{name} must be at least 1, got {value}")

@@ -39,7 +39,7 @@ def build(data: Dataset, a1: int | None = None, a2: int | None = None, method: s
         raise ArgumentError(f"exact in {exact_in} needs the dyadic construction (theorem3 weights have "
                             "hundreds to thousands of bits)")
     if method == "one-hidden-layer" and (construction == "dyadic"):
-        raise ArgumentError("the dyadic construction and --exact-in apply to the two-hidden-layer method only")
+        raise ArgumentError("the dyadic construction and `exact_in` apply to the two-hidden-layer method only")
     if method == "two-hidden-layer" and construction == "dyadic":
         return build_exact_in(data, exact_in, a1, a2, seed=seed, progress=progress)
     if method == "one-hidden-layer":

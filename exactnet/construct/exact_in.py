@@ -45,7 +45,7 @@ def check_data(data: Dataset, target: str) -> None:
                 if not ok(v):
                     kind = "a binary64 number" if target == "float64" else "dyadic (a multiple of a power of two)"
                     raise DataError(f"row {n}, {what} column {k}: {to_text(v)} is not {kind}, so no network is exact "
-                                    f"on it in {target}; give binary floats (.npy/.npz) or use --exact-in rational")
+                                    f"on it in {target}; give binary floats (.npy/.npz) or use `exact_in` rational")
 
 
 def dyadic_widths(points: int, outputs: int = 1, dim: int = 1) -> list[tuple[int, int]]:
@@ -139,7 +139,7 @@ def build_exact_in(data: Dataset, target: str, a1: int | None = None, a2: int | 
     check_data(data, target)
     m = data.outputs
     if (a1 is None) != (a2 is None):
-        raise ArgumentError("the dyadic construction takes both widths --a1 and --a2, or neither")
+        raise ArgumentError("the dyadic construction takes both widths `a1` and `a2`, or neither")
     if a1 is not None and a2 is not None:
         if a1 < 1 or a2 < 1:
             raise ArgumentError(f"widths must be at least 1, got {a1} x {a2}")
@@ -173,4 +173,4 @@ def build_exact_in(data: Dataset, target: str, a1: int | None = None, a2: int | 
     where = f"widths {best[2]} x {best[3]}" if a1 is not None else \
         f"{len(tried)} width choices up to {max(c1 + c2 for c1, c2 in candidates)} neurons (best {best[2]} x {best[3]})"
     raise CapacityError(f"no network exact in {target} found: {what} > {LIMITS[target]} at {where}; "
-                        f"--exact-in {other} would work")
+                        f"`exact_in` {other} would work")

@@ -27,11 +27,12 @@ from typing import Any
 from exactnet.construct.assembly import assemble, provenance
 from exactnet.construct.projected import sort_by_projection
 from exactnet.construct.segments import cut
+from exactnet.construct.simplest import simplest_between
 from exactnet.construct.two_layer import second_layer
 from exactnet.data.dataset import Dataset
 from exactnet.errors import require
 from exactnet.network import Layer, Network
-from exactnet.rational import Q, floor, simplest_between
+from exactnet.rational import Q, floor
 
 
 def build_multi_output(data: Dataset, a1: int, a2: int, seed: int,

@@ -5,7 +5,7 @@ network is ``y(x) = y_0 + sum_k s_k relu(t - tau_k)``, a continuous piecewise-li
 t, constant y_0 up to the first break; the output weights s_k are the successive differences
 of its slopes (one column per output, the breaks shared).
 
-The breaks are simplest rationals (``rational.simplest_between``) inside the gaps between
+The breaks are simplest rationals (``simplest.simplest_between``) inside the gaps between
 consecutive t, two in every other gap: t_0 sits on the constant piece, t_1 and t_2 on one line
 (their chord), t_3 and t_4 on the next, and so on; in the gap before t_j (j odd) the breaks
 tau_a < tau_b join the previous line at tau_a to the next one at tau_b. A last point left
@@ -26,9 +26,10 @@ from typing import Any
 from exactnet.construct.assembly import provenance
 from exactnet.construct.knots import one_hidden_layer
 from exactnet.construct.projected import sort_by_projection
+from exactnet.construct.simplest import simplest_between
 from exactnet.data.dataset import Dataset
 from exactnet.network import Network
-from exactnet.rational import Q, simplest_between
+from exactnet.rational import Q
 
 
 def build_one_layer(data: Dataset, seed: int = 0) -> Network:

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from exactnet.rational import Q, simplest_in_middle
+from exactnet.construct.simplest import simplest_in_middle
+from exactnet.rational import Q
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from exactnet.construct.segments import Segments
+from exactnet.construct.simplest import simplest_below, simplest_in_middle
 from exactnet.errors import require
-from exactnet.rational import Q, simplest_below, simplest_in_middle
+from exactnet.rational import Q
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from exactnet.export.dtypes import (
 )
 from exactnet.export.measure import ExportReport, error_stats, measure
 from exactnet.export.rounding import RoundedNetwork
-from exactnet.network import Network, write_atomic
+from exactnet.files import write_atomic
+from exactnet.network import Network
 
 FORMATS = ("npz", "onnx", "c", "json")
 SUFFIXES = {".npz": "npz", ".onnx": "onnx", ".h": "c", ".c": "c", ".json": "json"}
@@ -36,7 +37,7 @@ def parse_format(text: str | None, path: str | Path | None = None) -> str:
     if text is None:
         suffix = Path(path).suffix.lower() if path is not None else ""
         if suffix not in SUFFIXES:
-            raise ExportError(f"cannot tell the format from {str(path)!r}; give --format ({', '.join(FORMATS)})")
+            raise ExportError(f"cannot tell the format from {str(path)!r}; give `fmt` ({', '.join(FORMATS)})")
         return SUFFIXES[suffix]
     if text.lower() not in FORMATS:
         raise ExportError(f"unknown format {text!r}; use one of {', '.join(FORMATS)}")
@@ -74,7 +75,7 @@ def export_network(net: Network, path: str | Path, dtype: str | DType = "float64
     check_format_dtype(fmt, dt)
     check_tolerance(tolerance)
     if tolerance is not None and data is None:
-        raise ExportError("--tolerance needs --data: the error is measured on the data")
+        raise ExportError("`tolerance` needs `data`: the error is measured on the data")
     report, rounded = measure(net, dt, data)
     content = file_bytes(net, rounded, fmt)
     if fmt == "onnx" and data is not None and _have("onnxruntime"):

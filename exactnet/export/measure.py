@@ -228,7 +228,7 @@ def _weight_notes(net: Network, rounded: RoundedNetwork, data: Dataset | None) -
 
 def _measure_int64(net: Network, data: Dataset | None) -> tuple[ExportReport, Any]:
     if data is None:
-        raise ExportError("dtype int64 needs --data: its grids and its certificate come from the data")
+        raise ExportError("dtype int64 needs `data`: its grids and its certificate come from the data")
     form = int64.build(net, data)
     labels = classes(net)
     got = int64.outputs(form, data)

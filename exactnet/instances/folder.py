@@ -57,7 +57,7 @@ def check_onnx_exact(net: Network, rounded: RoundedNetwork, instances: Sequence[
     itself and every box bound is exact in that dtype: the ONNX file must be the exact network,
     and its inputs must reach the box's corners."""
     dtype = rounded.dtype.name
-    fix = ("so an ONNX file would be another network; build with --exact-in float64 (or --construction dyadic) to "
+    fix = ("so an ONNX file would be another network; build with `exact_in` float64 (or `construction` dyadic) to "
            "get one that is")
     if rounded.exact is None:
         raise ArgumentError(f"a weight or bias overflows {dtype}, {fix}")
@@ -87,14 +87,14 @@ def write_benchmark(path: str | Path, net: Network, instances: Sequence[Instance
     if not instances:
         raise ArgumentError("no instances to write (every point was robust at all radii, or sat at the smallest)")
     if timeout <= 0:
-        raise ArgumentError(f"--timeout must be positive, not {timeout}")
+        raise ArgumentError(f"`timeout` must be positive, not {timeout}")
     if target.is_symlink() or (target.exists() and (not target.is_dir() or any(target.iterdir()))):
         raise OutputPathError(f"{target}: exists and is not an empty folder; give a new folder")
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise OutputPathError(f"{target}: cannot write, folder {parent} does not exist")
     if dtype not in DTYPES:
-        raise ArgumentError(f"--dtype {dtype}: use float64 or float32")
+        raise ArgumentError(f"`dtype` {dtype}: use float64 or float32")
     rounded = round_network(net, FLOATS[dtype])
     check_onnx_exact(net, rounded, instances)
     model = onnx_format.model_bytes(rounded)

@@ -56,7 +56,7 @@ def one_hot_labels(data: Dataset) -> list[int] | None:
 def spread_rows(n: int, points: int) -> list[int]:
     """``points`` rows spread evenly over ``n`` (all of them when points >= n)."""
     if points < 1:
-        raise ArgumentError(f"--points must be at least 1, not {points}")
+        raise ArgumentError(f"`points` must be at least 1, not {points}")
     return sorted({i * n // points for i in range(min(points, n))})
 
 
@@ -80,7 +80,7 @@ def instances(net: Network, data: Dataset, *, points: int = 10, radii: Sequence[
     rs = [positive(r, "radius") for r in radii]
     ds = [positive(d, "margin") for d in gaps]
     if not 0 <= output < net.output_dim:
-        raise ArgumentError(f"--output {output} is not an output of a network with {net.output_dim}")
+        raise ArgumentError(f"`output` {output} is not an output of a network with {net.output_dim} output(s)")
     data.check_fits(net.input_dim, net.output_dim)
     labels = one_hot_labels(data)
     rows = spread_rows(data.n, points)

@@ -73,9 +73,9 @@ def score(benchmark: str | Path, results: str | Path, tolerance: Any = TOLERANCE
     try:
         tol = to_rational(tolerance)
     except NotExact as e:
-        raise ArgumentError(f"--tolerance: {e}") from None
+        raise ArgumentError(f"`tolerance`: {e}") from None
     if tol < 0:
-        raise ArgumentError(f"--tolerance must be >= 0, not {tolerance}")
+        raise ArgumentError(f"`tolerance` must be >= 0, not {tolerance}")
     return Score(tuple(_one(net, e, folder, tol) for e in expected))
 
 
