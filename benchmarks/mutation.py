@@ -65,7 +65,7 @@ def row(label: str, c: Counter) -> str:
 
 SURVIVORS = ROOT / "benchmarks" / "results" / "mutation_survivors.md"
 STRATEGY = "evaluation strategy (both branches exact)"
-DASK = "tests/test_dask.py (outside the selection: a cluster per mutant)"
+DASK = "tests/verifier/test_dask.py (outside the selection: a cluster per mutant)"
 SAME = "equivalent: the same result by another route"
 KINDS = [  # (kind, pattern on "mutant name: changed line"): survivors of these kinds change no result
     ("invariant text or guard", r"require\(|raise AssertionError|raise InvariantError"),

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
-from exactnet.construct.build import METHODS
-from exactnet.construct.build import build as construct
-from exactnet.construct.widths import choose_widths
+from exactnet.construct.build import check_arguments
 from exactnet.data.dataset import read
 from exactnet.data.labels import ENCODINGS, read_labelled
+from exactnet.errors import CheckFailed
 from exactnet.files import check_writable
-from exactnet.verifier import verify
+from exactnet.verified import build_verified
 
 from .common import EXIT_CHECK_FAILED, arithmetic_rows, err, fail, network_rows, out, progress, table, user_errors
 
@@ -48,12 +47,9 @@ def build(
     """  # noqa: E501 (typer shows each paragraph as one line)
     with user_errors():
         check_writable(output, [data])  # before the work, not after it
-        if method not in METHODS:
-            fail(f"--method {method!r}: expected one of {', '.join(METHODS)}")
+        check_arguments(method, construction, exact_in, a1, a2)
         if labels is not None and labels not in ENCODINGS:
             fail(f"--labels {labels!r}: expected one of {', '.join(ENCODINGS)}")
-        if method == "one-hidden-layer" and (a1 is not None or a2 is not None):
-            fail("--a1/--a2 apply to --method two-hidden-layer only")
         labelled = None
         if labels is not None:
             labelled = read_labelled(data, labels)
@@ -65,32 +61,20 @@ def build(
             dataset = read(data, 1 if outputs is None else outputs)
         if dataset.merged:
             err.print(f"warning: {data}: merged {dataset.merged} duplicate row(s) with equal outputs", markup=False)
-        total = 0
-        dyadic = construction == "dyadic" or (construction is None and exact_in != "rational")
-        if method == "two-hidden-layer" and not dyadic:
-            widths = choose_widths(dataset.n, dataset.outputs, dataset.dim, a1, a2)
-            total = widths.a2
-            if widths.reason:
-                out.print(widths.reason, markup=False)
-        start = time.perf_counter()
-        with progress("building", total, quiet) as bar:
-            net = construct(dataset, a1, a2, method=method, seed=seed, construction=construction, exact_in=exact_in,
-                            progress=lambda done, total: bar.update(0, completed=done, total=total))
-        built = time.perf_counter() - start
-        if dyadic and net.meta.get("widths_reason"):
-            out.print(net.meta["widths_reason"], markup=False)
-        start = time.perf_counter()
-        with progress("verifying points", dataset.n, quiet) as bar:
-            cert = verify(net, dataset, jobs=jobs,
-                          progress=lambda done, total: bar.update(0, completed=done, total=total))
-        checked = time.perf_counter() - start
-    if not cert.exact:
-        fail(f"verification failed on {cert.failed} point(s); no file written", EXIT_CHECK_FAILED)
-    if not cert.arithmetic.holds(exact_in):
-        fail(f"the verifier's {exact_in} certificate does not hold ({cert.arithmetic.summary(exact_in)}); "
-             "no file written", EXIT_CHECK_FAILED)
-    net = net.with_meta(verify_seconds=round(checked, 6), certificate=cert.to_json(),
-                        **(labelled.meta() if labelled else {}))
+        with progress("building", 0, quiet) as bar:
+            def step(name: str) -> Callable[[int, int], None]:
+                return lambda done, total: bar.update(0, description=name, completed=done, total=total)
+
+            try:
+                result = build_verified(dataset, a1=a1, a2=a2, method=method, seed=seed, construction=construction,
+                                        exact_in=exact_in, jobs=jobs, build_progress=step("building"),
+                                        verify_progress=step("verifying points"))
+            except CheckFailed as e:
+                fail(f"{e}; no file written", EXIT_CHECK_FAILED)
+    net, cert, built, checked = result.network, result.certificate, result.build_seconds, result.verify_seconds
+    if net.meta.get("widths_reason"):
+        out.print(net.meta["widths_reason"], markup=False)
+    net = net.with_meta(**(labelled.meta() if labelled else {}))
     with user_errors():
         net.save(output, [data])
     rows = [("points", f"{dataset.n:,}" + (f" ({dataset.merged} duplicates merged)" if dataset.merged else ""))]

@@ -10,36 +10,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from exactnet.capacity import smallest_two_layer
 from exactnet.construct.build import build as _build
-from exactnet.construct.one_layer import build_one_layer as _build_one_layer
 from exactnet.data.dataset import Dataset
 from exactnet.data.dataset import read as read_data
-from exactnet.data.labels import Labelled, read_labelled
 from exactnet.data.labels import encode as encode_labels
-from exactnet.errors import ArgumentError, CapacityError, DataError, ExactnetError, NetworkFileError
-from exactnet.export import ExportError, ExportReport, PrecisionReport, export_network, min_precision
+from exactnet.data.labels import read_labelled
+from exactnet.errors import CheckFailed, DataError, ExactnetError
+from exactnet.export import ExportReport, export_network, min_precision
 from exactnet.network import Layer, Network
-from exactnet.rational import BACKEND, Q, to_rational
-from exactnet.verifier import Certificate
+from exactnet.rational import Q
+from exactnet.verified import Verified
+from exactnet.verified import build_verified as _build_verified
+from exactnet.verifier import Certificate, OutputRange, output_range
 from exactnet.verifier import verify as _verify
-from exactnet.verifier.sweep import OutputRange, output_range
 
 __all__ = [
-    "ArgumentError", "BACKEND", "CapacityError", "Certificate", "DataError", "Dataset", "ExactnetError", "ExportError",
-    "ExportReport",
-    "Labelled", "Layer", "PrecisionReport", "export_network", "min_precision",
-    "Network", "NetworkFileError", "OutputRange", "Q", "output_range",
-    "as_dataset", "build", "build_one_layer", "encode_labels", "read_data",
-    "read_labelled", "smallest_two_layer", "to_rational", "verify",
+    "Certificate", "CheckFailed", "Dataset", "ExactnetError", "ExportReport", "Layer", "Network", "OutputRange", "Q",
+    "Verified", "as_dataset", "build", "build_verified", "encode_labels", "export_network", "min_precision",
+    "output_range", "read_data", "read_labelled", "verify",
 ]
 __version__ = "0.1.0"
 
+Progress = Callable[[int, int], None]
+Rows = Sequence[Sequence[Any]]
 
-def as_dataset(X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = None) -> Dataset:
+
+def as_dataset(X: Dataset | Rows, Y: Sequence[Any] | None = None) -> Dataset:
     """``X`` if it is a ``Dataset``, else ``Dataset.from_rows(X, Y)`` (validated, exact)."""
     if isinstance(X, Dataset):
         return X
@@ -48,9 +47,9 @@ def as_dataset(X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = N
     return Dataset.from_rows(X, Y)
 
 
-def build(X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = None, *,
+def build(X: Dataset | Rows, Y: Sequence[Any] | None = None, *,
           a1: int | None = None, a2: int | None = None, method: str = "two-hidden-layer", seed: int = 0,
-          progress: Any = None, construction: str | None = None, exact_in: str = "rational") -> Network:
+          progress: Progress | None = None, construction: str | None = None, exact_in: str = "rational") -> Network:
     """A ReLU network that returns every output exactly.
 
     ``X``: N inputs (rows of numbers: int, Fraction, mpq, exact strings, floats taken at their
@@ -68,13 +67,22 @@ def build(X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = None, 
                   construction=construction, exact_in=exact_in)
 
 
-def build_one_layer(X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = None, *,
-                    seed: int = 0) -> Network:
-    """The one-hidden-layer baseline: N - 1 hidden neurons (one for N = 1), any output count."""
-    return _build_one_layer(as_dataset(X, Y), seed=seed)
+def build_verified(X: Dataset | Rows, Y: Sequence[Any] | None = None, *, a1: int | None = None,
+                   a2: int | None = None, method: str = "two-hidden-layer", construction: str | None = None,
+                   exact_in: str = "rational", seed: int = 0, jobs: int = 1, build_progress: Progress | None = None,
+                   verify_progress: Progress | None = None) -> Verified:
+    """``build`` checked by the independent verifier: the network (its meta data holding the
+    certificate) and the certificate, or ``CheckFailed`` when an output is not exact or the
+    ``exact_in`` certificate does not hold. Arguments as in ``build``."""
+    return _build_verified(as_dataset(X, Y), a1=a1, a2=a2, method=method, construction=construction,
+                           exact_in=exact_in, seed=seed, jobs=jobs, build_progress=build_progress,
+                           verify_progress=verify_progress)
 
 
-def verify(net: Network, X: Dataset | Sequence[Sequence[Any]], Y: Sequence[Any] | None = None,
-           **kw: Any) -> Certificate:
-    """Independent exact check of ``net`` on the data; see ``exactnet.verifier.certificate``."""
-    return _verify(net, as_dataset(X, Y), **kw)
+def verify(net: Network, X: Dataset | Rows, Y: Sequence[Any] | None = None, *, engine: str | None = None,
+           keep: int = 10, progress: Progress | None = None, jobs: int = 1, client: Any = None) -> Certificate:
+    """Independent exact check of ``net`` on the data (``exactnet.verifier.verify``): every
+    point evaluated exactly, failures counted and the first ``keep`` listed, the arithmetics the
+    network is exact in (``Certificate.arithmetic.holds``). ``engine`` forces a path, ``jobs``
+    spreads blocks over processes, ``client`` over a dask cluster; the certificate is the same."""
+    return _verify(net, as_dataset(X, Y), engine=engine, keep=keep, progress=progress, jobs=jobs, client=client)

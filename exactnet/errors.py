@@ -35,3 +35,8 @@ def require(condition: bool, what: str) -> None:
     """Raise ``InvariantError(what)`` unless ``condition`` holds."""
     if not condition:
         raise InvariantError(what)
+
+
+class CheckFailed(Exception):
+    """A check that did not pass: a network that is not exact, an error above a tolerance. The
+    CLI maps it to exit code 1; it is never raised for bad input."""

@@ -86,6 +86,11 @@ class Network:
         sizes = [bits(q) for layer in self.layers for q in layer.numbers()]
         return {"largest_bits": max(sizes), "total_bits": sum(sizes)}
 
+    def __repr__(self) -> str:
+        shape = " -> ".join(map(str, [self.input_dim, *self.widths, self.output_dim]))
+        built = f", construction={self.meta['construction']!r}" if "construction" in self.meta else ""
+        return f"Network({shape}, {self.parameter_count():,} parameters{built})"
+
     def with_meta(self, **meta: Any) -> Network:
         return Network(self.layers, {**self.meta, **meta})
 

@@ -16,6 +16,7 @@ import exactnet
 from exactnet.data.synthetic import integer_data
 from exactnet.data.dataset import Dataset
 from exactnet.export import measure, parse_dtype
+from exactnet.rational import BACKEND
 cases = [(integer_data(30, 4, 1), 6, 5), (integer_data(17, 1, 2), 3, 6), (integer_data(40, 3, 3), 5, 8)]
 X = [[Fraction(k, 3), Fraction(-k * k, 7)] for k in range(12)]
 cases.append((Dataset.from_rows(X, [Fraction(k % 5, 2) for k in range(12)]), 4, 3))
@@ -24,7 +25,7 @@ for data, a1, a2 in cases:
     net = exactnet.build(data, a1=a1, a2=a2, seed=7)
     cert = exactnet.verify(net, data, engine=sys.argv[1])
     export = [str(measure(net, parse_dtype(t), data)[0].max_error) for t in ("float64", "float16", "fixed:Q16.16")]
-    out.append({"backend": exactnet.BACKEND, "layers": net.to_json()["layers"], "cert": cert.to_json(),
+    out.append({"backend": BACKEND, "layers": net.to_json()["layers"], "cert": cert.to_json(),
                 "export": export})
 print(json.dumps(out))
 """

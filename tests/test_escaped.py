@@ -71,15 +71,15 @@ def test_the_loader_takes_version_1_only(version):
 
 
 def test_build_writes_no_file_when_verification_fails(tmp_path, monkeypatch):
-    import exactnet_cli.build as cli_build
+    import exactnet.verified as verified
 
-    good = cli_build.construct
+    good = verified.build
 
     def wrong(*args, **kw):
         net = good(*args, **kw)
         return moved(net, 2, 0, 0, Q(1, 2**100)).with_meta(**net.meta)
 
-    monkeypatch.setattr(cli_build, "construct", wrong)
+    monkeypatch.setattr(verified, "build", wrong)
     data = tmp_path / "d.csv"
     data.write_text("1,2,3\n4,5,6\n7,8,9\n")
     result = runner.invoke(app, ["build", str(data), "-o", str(tmp_path / "n.json"), "-q"])
@@ -291,3 +291,17 @@ def test_the_construct_modules_import_each_other_without_a_cycle():
 
     for m in graph:
         visit(m, [])
+
+
+def test_build_verified_returns_only_a_network_its_certificate_holds_for(monkeypatch):
+    import exactnet.verified as verified
+    from exactnet.errors import CheckFailed
+
+    data = exactnet.as_dataset([[1, 2], [4, 5], [7, 8]], [3, 6, 9])
+    result = exactnet.build_verified(data, exact_in="float64")
+    assert result.certificate.exact and result.certificate.arithmetic.holds("float64")
+    assert result.network.meta["certificate"] == result.certificate.to_json()
+    good = verified.build
+    monkeypatch.setattr(verified, "build", lambda *a, **k: moved(good(*a, **k), 1, 0, 0, Q(1, 3)))
+    with pytest.raises(CheckFailed, match="verification failed on"):
+        exactnet.build_verified(data)

@@ -38,6 +38,10 @@ class Dataset:
     def n(self) -> int:
         return len(self.X)
 
+    def __repr__(self) -> str:
+        kept = "" if type(self.X) is tuple else f", inputs as {type(self.X).__name__}"
+        return f"Dataset({self.n:,} points, {self.dim} inputs, {self.outputs} output(s){kept})"
+
     @property
     def dim(self) -> int:
         return len(self.X[0])

@@ -37,7 +37,12 @@ class Certificate:
     network_sha256: str
     data_sha256: str
     engine: str
-    arithmetic: span.Arithmetic  # the binary64 / int64 verdicts and spans
+    arithmetic: span.Arithmetic  # the verdicts per arithmetic and the spans
+
+    def __repr__(self) -> str:
+        verdict = "exact" if self.exact else f"NOT exact on {self.failed:,} points, max error {self.max_error}"
+        holds = ", ".join(t for t in span.TARGETS if t != "rational" and self.arithmetic.holds(t)) or "rational only"
+        return f"Certificate({verdict}, {self.points:,} points, {self.engine} path, exact in: {holds})"
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -150,7 +150,7 @@ def test_cli_bad_options_exit_2_without_a_file(tmp_path):
         (["--labels", "two-hot"], "--labels 'two-hot'"),
         (["--labels", "one-hot", "--outputs", "2"], "3 classes gives 3 output(s)"),
         (["--method", "three-hidden-layer"], "--method"),
-        (["--method", "one-hidden-layer", "--a1", "2"], "--a1/--a2 apply"),
+        (["--method", "one-hidden-layer", "--a1", "2"], "widths --a1, --a2 apply to the two-hidden-layer method only"),
     ]:
         result = run("build", data, "-o", out, "-q", *args)
         assert result.exit_code == 2 and message in result.output, (args, result.output)

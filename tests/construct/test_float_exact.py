@@ -16,10 +16,13 @@ from oracle import forward, layers, moved
 from typer.testing import CliRunner
 
 import exactnet
+from exactnet.capacity import smallest_two_layer
 from exactnet.construct.dyadic import build_dyadic, dyadic_capacity
 from exactnet.construct.exact_in import span_bound
 from exactnet.data.dataset import Dataset
 from exactnet.data.synthetic import integer_data
+from exactnet.errors import CapacityError, DataError
+from exactnet.export import ExportError
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
 from exactnet.verifier import span, verify
@@ -200,7 +203,7 @@ def test_theorem3_networks_are_exact_in_rationals_only_and_still_verify(seed_dat
 def test_fewest_neurons_within_1_6_times_theorem3_and_the_chosen_widths_are_minimal(float_exact_case):
     net, data = float_exact_case
     a1, a2 = net.widths
-    t1, t2 = exactnet.smallest_two_layer(data.n)
+    t1, t2 = smallest_two_layer(data.n)
     assert a1 + a2 <= 1.6 * (t1 + t2)
     fewest = min(c1 + c2 for c1 in range(1, 60) for c2 in range(1, 60) if dyadic_capacity(c1, c2) >= data.n)
     assert a1 + a2 == fewest
@@ -211,7 +214,7 @@ def test_span_too_large_for_float64_is_refused_and_int64_accepted():
     X = [[i, rng.randint(0, 9)] for i in range(40)]
     Y = [rng.randint(-2**50, 2**50) for _ in X]  # steep zig-zags
     data = Dataset.from_rows(X, Y)
-    with pytest.raises(exactnet.CapacityError, match=r"span \d+ > 53.*int64 or rational"):
+    with pytest.raises(CapacityError, match=r"span \d+ > 53.*int64 or rational"):
         exactnet.build(data, exact_in="float64")
     net = exactnet.build(data, exact_in="int64")
     cert = verify(net, data)
@@ -220,9 +223,9 @@ def test_span_too_large_for_float64_is_refused_and_int64_accepted():
 
 def test_data_no_binary_float_holds_is_refused_naming_the_cell():
     data = Dataset.from_rows([[1, 2], [3, 4]], [5, "1/10"])
-    with pytest.raises(exactnet.DataError, match=r"row 2, output column 1: 1/10 .*\.npy"):
+    with pytest.raises(DataError, match=r"row 2, output column 1: 1/10 .*\.npy"):
         exactnet.build(data, exact_in="float64")
-    with pytest.raises(exactnet.DataError, match="row 2, output column 1"):
+    with pytest.raises(DataError, match="row 2, output column 1"):
         exactnet.build(data, exact_in="int64")
     assert verify(exactnet.build(data, construction="dyadic"), data).exact  # any rationals, short weights
 
@@ -332,7 +335,7 @@ def test_int64_export_is_refused_without_the_certificate(tmp_path):
     W = ((Q(2**70 + 1),),)  # 71 significant bits on the unit grid (2^70 alone would sit on a coarse grid)
     net = Network((Layer(W, (Q(0),), "relu"), Layer(((Q(1),),), (Q(0),), "linear")))
     data = Dataset.from_rows([[1]], [2**70 + 1])
-    with pytest.raises(exactnet.ExportError, match="int64 certificate"):
+    with pytest.raises(ExportError, match="int64 certificate"):
         exactnet.export_network(net, tmp_path / "n.h", "int64", data=data)
     assert not (tmp_path / "n.h").exists()
 

@@ -30,7 +30,7 @@ def test_breaks_lie_strictly_between_consecutive_points(ts):
 
 
 def test_one_point_is_a_bias():
-    net = exactnet.build_one_layer([[3, 4]], [[5, -1]])
+    net = exactnet.build([[3, 4]], [[5, -1]], method="one-hidden-layer")
     assert net.widths == [1] and net.layers[1].weights == ((Q(0),), (Q(0),))
     assert net([3, 4]) == [Q(5), Q(-1)]
 

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 import exactnet
 from exactnet.data.strategies import datasets, networks
 from exactnet.data.synthetic import integer_data
+from exactnet.errors import DataError
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
 from exactnet.verifier import verify
@@ -68,12 +69,12 @@ def test_shape_mismatch_is_one_data_error_in_verify_export_analysis_and_instance
     wrong = "the network maps 3 -> 1 values but the data has 2 input and 1 output column(s)"
     for check in (lambda: verify(net, integer_data(4, 2, 0)), lambda: measure(net, parse_dtype("float64"),
                   integer_data(4, 2, 0)), lambda: instances(net, integer_data(4, 2, 0), radii=[Q(1)])):
-        with pytest.raises(exactnet.DataError) as e:
+        with pytest.raises(DataError) as e:
             check()
         assert str(e.value) == wrong
-    with pytest.raises(exactnet.DataError, match=r"maps 3 inputs to values but the data has 2 input"):
+    with pytest.raises(DataError, match=r"maps 3 inputs to values but the data has 2 input"):
         analyse(net, integer_data(4, 2, 0))
-    with pytest.raises(exactnet.DataError, match=r"maps 3 -> 2 values but the data has 3 input and 1 output"):
+    with pytest.raises(DataError, match=r"maps 3 -> 2 values but the data has 3 input and 1 output"):
         integer_data(4, 3, 0).check_fits(3, 2)
 
 
