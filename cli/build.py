@@ -27,10 +27,16 @@ def build(
         None, "--labels", help="The last column holds class labels: one-hot (M = number of classes) or scalar."),
     method: str = typer.Option("two-hidden-layer", "--method", help="two-hidden-layer or one-hidden-layer."),
     exact_in: str = typer.Option(
-        "rational", "--exact-in", help="Arithmetic in which the network must be exact: rational, float64 or int64."),
+        "rational", "--exact-in",
+        help="Arithmetic in which the network must be exact: rational, float64, int64, float32, float16 or bfloat16."),
     construction: str | None = typer.Option(
-        None, "--construction", help="theorem3 (fewest neurons) or dyadic (short weights); --exact-in float64/int64 "
-                                     "implies dyadic."),
+        None, "--construction", help="theorem3 (fewest neurons), dyadic (short weights) or bucketed (small "
+                                     "pre-activations); --exact-in float64/int64 implies dyadic, float32/float16/"
+                                     "bfloat16 bucketed."),
+    depth: int | None = typer.Option(None, "--depth", help="Hidden layers of the bucketed construction: 3 or 4 "
+                                                            "(default: searched)."),
+    bucket_size: int | None = typer.Option(None, "--bucket-size", help="Points per bucket of the bucketed "
+                                                                        "construction (default: searched)."),
     seed: int = typer.Option(0, "--seed", help="Seed for the projection row (builds are reproducible)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for the verification (same result)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -41,13 +47,15 @@ def build(
 
     one-hidden-layer: N - 1 neurons.
 
+    --exact-in float32, float16 or bfloat16: the bucketed construction (3 or 4 hidden layers, exact 0/1 gates select a bucket of at most --bucket-size points, every pre-activation small) with the fewest neurons found whose evaluation in that format is proven exact on DATA.
+
     --exact-in float64 or int64: the dyadic construction (capacity ((a1 + 1) div 2) * (a2 div M) + (a2 mod M)) with the fewest neurons whose evaluation in that arithmetic is proven exact on DATA by the bit-span certificate.
 
     The file is written only when the independent verifier confirms every output exactly.
     """  # noqa: E501 (typer shows each paragraph as one line)
     with user_errors():
         check_writable(output, [data])  # before the work, not after it
-        check_arguments(method, construction, exact_in, a1, a2)
+        check_arguments(method, construction, exact_in, a1, a2, depth, bucket_size)
         if labels is not None and labels not in ENCODINGS:
             fail(f"--labels {labels!r}: expected one of {', '.join(ENCODINGS)}")
         labelled = None
@@ -67,7 +75,8 @@ def build(
 
             try:
                 result = build_verified(dataset, a1=a1, a2=a2, method=method, seed=seed, construction=construction,
-                                        exact_in=exact_in, jobs=jobs, build_progress=step("building"),
+                                        exact_in=exact_in, depth=depth, bucket_size=bucket_size, jobs=jobs,
+                                        build_progress=step("building"),
                                         verify_progress=step("verifying points"))
             except CheckFailed as e:
                 fail(f"{e}; no file written", EXIT_CHECK_FAILED)
@@ -84,7 +93,10 @@ def build(
         *rows,
         *network_rows(net),
         ("construction", net.meta.get("construction", "")),
-        ("projection", f"{net.meta['projection']['method']}, {net.meta['projection']['bits']} bits"),
+        *([("projection", f"{net.meta['projection']['method']}, {net.meta['projection']['bits']} bits")]
+          if "projection" in net.meta else []),
+        *([("buckets", f"{net.meta['buckets']:,} of at most {net.meta['bucket_size']} points, "
+                       f"depth {net.meta['depth']}")] if "buckets" in net.meta else []),
         ("build", f"{built:.3f} s"),
         ("verify", f"{checked:.3f} s, exact (max error 0), {cert.engine} path"),
         *arithmetic_rows(cert.arithmetic),

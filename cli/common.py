@@ -15,7 +15,7 @@ from rich.text import Text
 
 from exactnet.errors import ExactnetError
 from exactnet.network import Network
-from exactnet.verifier.span import Arithmetic
+from exactnet.verifier.span import TARGETS, Arithmetic
 
 WIDE = 200  # table width when stdout is not a terminal (files, pipes): no squeezed or cut cells
 
@@ -96,10 +96,10 @@ def network_rows(net: Network) -> list[tuple[str, str]]:
 
 
 def arithmetic_rows(a: Arithmetic) -> list[tuple[str, str]]:
-    """Where a network is exact besides the rationals: the binary64 and int64 verdicts, spans."""
+    """Where a network is exact besides the rationals: every format's verdict, the spans."""
     spans = ", ".join(map(str, a.spans)) if a.spans else "-"
+    names = {"binary64": "float64", "binary32": "float32", "binary16": "float16"}
     return [
-        ("exact in float64", a.summary("binary64")),
-        ("exact in int64", a.summary("int64")),
+        *((f"exact in {names.get(t, t)}", a.summary(t)) for t in TARGETS if t != "rational"),
         ("bit span per layer", spans),
     ]

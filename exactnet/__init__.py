@@ -49,7 +49,8 @@ def as_dataset(X: Dataset | Rows, Y: Sequence[Any] | None = None) -> Dataset:
 
 def build(X: Dataset | Rows, Y: Sequence[Any] | None = None, *,
           a1: int | None = None, a2: int | None = None, method: str = "two-hidden-layer", seed: int = 0,
-          progress: Progress | None = None, construction: str | None = None, exact_in: str = "rational") -> Network:
+          progress: Progress | None = None, construction: str | None = None, exact_in: str = "rational",
+          depth: int | None = None, bucket_size: int | None = None) -> Network:
     """A ReLU network that returns every output exactly.
 
     ``X``: N inputs (rows of numbers: int, Fraction, mpq, exact strings, floats taken at their
@@ -60,22 +61,27 @@ def build(X: Dataset | Rows, Y: Sequence[Any] | None = None, *,
     ``exact_in="float64"`` (or "int64"): the dyadic construction with the fewest neurons whose
     float64 (int64) evaluation on the data is provably exact (``verify``'s certificate says so);
     ``construction="dyadic"`` asks for that construction without a target arithmetic.
+    ``exact_in="float32"`` (or "float16", "bfloat16"): the bucketed construction, 3 or 4 hidden
+    layers whose every pre-activation is small, with the fewest neurons found whose evaluation
+    in that format is provably exact; ``depth`` (3 or 4) and ``bucket_size`` fix its knobs.
     Raises ``DataError`` (data), ``CapacityError`` (too few neurons for N) or ``ArgumentError``
     (other arguments).
     """
     return _build(as_dataset(X, Y), a1, a2, method=method, seed=seed, progress=progress,
-                  construction=construction, exact_in=exact_in)
+                  construction=construction, exact_in=exact_in, depth=depth, bucket_size=bucket_size)
 
 
 def build_verified(X: Dataset | Rows, Y: Sequence[Any] | None = None, *, a1: int | None = None,
                    a2: int | None = None, method: str = "two-hidden-layer", construction: str | None = None,
-                   exact_in: str = "rational", seed: int = 0, jobs: int = 1, build_progress: Progress | None = None,
+                   exact_in: str = "rational", depth: int | None = None, bucket_size: int | None = None,
+                   seed: int = 0, jobs: int = 1, build_progress: Progress | None = None,
                    verify_progress: Progress | None = None) -> Verified:
     """``build`` checked by the independent verifier: the network (its meta data holding the
     certificate) and the certificate, or ``CheckFailed`` when an output is not exact or the
     ``exact_in`` certificate does not hold. Arguments as in ``build``."""
     return _build_verified(as_dataset(X, Y), a1=a1, a2=a2, method=method, construction=construction,
-                           exact_in=exact_in, seed=seed, jobs=jobs, build_progress=build_progress,
+                           exact_in=exact_in, depth=depth, bucket_size=bucket_size, seed=seed, jobs=jobs,
+                           build_progress=build_progress,
                            verify_progress=verify_progress)
 
 

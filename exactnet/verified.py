@@ -28,7 +28,8 @@ class Verified:
 
 def build_verified(data: Dataset, *, a1: int | None = None, a2: int | None = None,
                    method: str = "two-hidden-layer", construction: str | None = None, exact_in: str = "rational",
-                   seed: int = 0, jobs: int = 1, build_progress: Progress | None = None,
+                   depth: int | None = None, bucket_size: int | None = None, seed: int = 0, jobs: int = 1,
+                   build_progress: Progress | None = None,
                    verify_progress: Progress | None = None) -> Verified:
     """``construct.build.build(data, ...)`` checked by the independent verifier
     (``verifier.verify``, ``jobs`` processes): every output exact and the certificate for
@@ -36,7 +37,7 @@ def build_verified(data: Dataset, *, a1: int | None = None, a2: int | None = Non
     and what ``build`` raises for bad arguments or data."""
     start = time.perf_counter()
     net = build(data, a1, a2, method=method, seed=seed, progress=build_progress, construction=construction,
-                exact_in=exact_in)
+                exact_in=exact_in, depth=depth, bucket_size=bucket_size)
     built = time.perf_counter() - start
     start = time.perf_counter()
     cert = verify(net, data, jobs=jobs, progress=verify_progress)

@@ -33,17 +33,25 @@ MAX_CANDIDATES = 12
 
 
 def check_data(data: Dataset, target: str) -> None:
-    """Raise ``DataError`` naming the first cell that ``target`` cannot hold exactly: float64
-    needs binary64 numbers, int64 dyadic ones (the decimal 0.1 is neither)."""
-    if target == "rational":
+    """Raise ``DataError`` naming the first cell that ``target`` cannot hold exactly: a float
+    format needs its own numbers (float64: binary64; float32, float16, bfloat16 likewise, with
+    float16's largest finite 65504), int64 dyadic ones (the decimal 0.1 is none of them)."""
+    name = span.target_name(target)
+    if name == "rational":
         return
-    ok = span.is_binary64 if target == "float64" else (lambda q: q == 0 or span.exponent(q) is not None)
-    integers = span.binary64_integers(data.X) or (target == "int64" and isinstance(data.X, IntegerRows))
-    for n, (x, y) in enumerate(zip(repeat(()) if integers else data.X, data.Y), start=1):  # integers: dyadic
+    if name == "int64":
+        ok, kind = (lambda q: q == 0 or span.exponent(q) is not None), "dyadic (a multiple of a power of two)"
+    else:
+        ok, kind = (lambda q: span.representable(q, name)), f"a {name} number"
+    integers = isinstance(data.X, IntegerRows)
+    if integers and name != "int64" and name in (misfits := span.integer_misfits(data.X)):
+        n, k, v = misfits[name]
+        raise DataError(f"row {n}, input column {k}: {v} is not {kind}, so no network is exact on it in {target}; "
+                        "use `exact_in` rational or a wider format")
+    for n, (x, y) in enumerate(zip(repeat(()) if integers else data.X, data.Y), start=1):  # integers: checked
         for what, row in (("input", x), ("output", y)):
             for k, v in enumerate(row, start=1):
                 if not ok(v):
-                    kind = "a binary64 number" if target == "float64" else "dyadic (a multiple of a power of two)"
                     raise DataError(f"row {n}, {what} column {k}: {to_text(v)} is not {kind}, so no network is exact "
                                     f"on it in {target}; give binary floats (.npy/.npz) or use `exact_in` rational")
 

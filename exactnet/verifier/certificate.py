@@ -100,7 +100,10 @@ def _dyadic(r: Run) -> Dyadic:
 # The registry, in the order tried: a requested engine starts that far down the list, and the
 # first path that applies and holds runs (the general evaluator always does).
 PATHS = (
-    Path("float64", lambda r: r.dyadic is not None and not r.dyadic.reason, lambda r: _dyadic(r).floats(r.progress)),
+    Path("float32", lambda r: r.dyadic is not None and "binary32" not in r.dyadic.unrepresentable,
+         lambda r: _dyadic(r).floats("binary32", r.progress)),
+    Path("float64", lambda r: r.dyadic is not None and not r.dyadic.reason,
+         lambda r: _dyadic(r).floats("binary64", r.progress)),
     Path("prefix", lambda r: r.dyadic is not None and r.dyadic.form is not None,
          lambda r: _dyadic(r).integers(prefix=True, progress=r.progress)),
     Path("integer", lambda r: r.dyadic is not None, lambda r: _dyadic(r).integers(prefix=False, progress=r.progress)),
@@ -118,10 +121,11 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
 
     ``keep`` bounds how many failures are listed (all are counted). The certificate also says
     in which arithmetics the network is exact on the data (``span.Arithmetic``), for any
-    network and data. ``engine``: None tries every path of ``PATHS`` in order (float64 where
-    the binary64 certificate holds, prefix sums when every first-layer row of a dyadic network
-    is a multiple of one row, the int64 form for other dyadic networks, the piecewise
-    interpolation for rank-one networks with one or two hidden layers, FLINT otherwise); a
+    network and data. ``engine``: None tries every path of ``PATHS`` in order (float32 and
+    float64 matrix products where their certificate holds on every block, prefix sums when
+    every first-layer row of a dyadic network is a multiple of one row, the int64 form for
+    other dyadic networks, the piecewise interpolation for rank-one networks with one or two
+    hidden layers, FLINT otherwise); a
     path's name starts the list there ("python": the plain general evaluator).
     ``Certificate.engine`` names the path that ran. ``client`` (a ``dask.distributed.Client``)
     runs every block as a task on its cluster instead; ``jobs`` > 1 splits the blocks of points

@@ -36,6 +36,7 @@ from exactnet.verifier.outputs import Outputs
 from exactnet.verifier.prefix import SAFE, PrefixForm, prefix_form, second_layer
 
 Progress = Callable[[int, int], None]
+DTYPES = {"binary64": np.float64, "binary32": np.float32}  # the formats numpy's matrix products run in
 
 BLOCK = 4096  # points per block (a block's activations live together)
 
@@ -70,13 +71,17 @@ class Dyadic:
     def form(self) -> PrefixForm | None:
         return prefix_form(self.ints)
 
-    def floats(self, progress: Progress | None = None) -> tuple[span.Arithmetic, list[Outputs]] | None:
-        """The certificate and exact outputs by float64 matrix products, or None when some
-        block's bound is not certified (or some number is not a binary64 number)."""
-        if self.reason:
+    def floats(self, fmt: str = "binary64",
+               progress: Progress | None = None) -> tuple[span.Arithmetic, list[Outputs]] | None:
+        """The certificate and exact outputs by matrix products in the float format ``fmt``
+        ("binary64": float64, "binary32": float32), or None when some block's bound is not
+        certified (or some number is not one of the format's)."""
+        if fmt in self.unrepresentable:
             return None
-        layers = [(_floats(L.weights), _floats([L.bias])[0], L.activation == "relu") for L in self.net.layers]
-        parts = self._run(float_block, (layers, self.g), progress, stop_on_none=True)
+        dtype = DTYPES[fmt]
+        layers = [(_floats(L.weights).astype(dtype), _floats([L.bias])[0].astype(dtype), L.activation == "relu")
+                  for L in self.net.layers]
+        parts = self._run(float_block, (layers, self.g, fmt), progress, stop_on_none=True)
         if parts is None:
             return None
         return self._combined([p[0] for p in parts]), [p[1] for p in parts]
@@ -121,16 +126,16 @@ def _raw_blocks(X: Sequence[Sequence[Any]]) -> Iterator[Any]:
 def float_block(shared: Any, rows: Any) -> tuple[list[float], Outputs] | None:
     """One block of binary64 inputs (``_raw_blocks``) through the network in float64: the layers'
     bounds and the exact outputs, or None when some layer's bound is not certified on the block."""
-    layers, g = shared
-    A = _floats(rows)
+    layers, g, fmt = shared
+    A = _floats(rows).astype(DTYPES[fmt])
     bounds = []
     for k, (W, b, relu) in enumerate(layers):
-        step = span.float_layer(A, W, b, g.layers[k], relu)
+        step = span.float_layer(A, W, b, g.layers[k], relu, fmt)
         if step is None:
             return None
         A, worst = step
         bounds.append(worst)
-    scaled = np.ldexp(A, g.layers[-1])  # integers below 2^53: exact
+    scaled = np.ldexp(A.astype(np.float64), g.layers[-1])  # integers below 2^53: exact
     return bounds, Outputs.dyadic(scaled.astype(np.int64).tolist(), g.layers[-1], scaled.shape[1])
 
 

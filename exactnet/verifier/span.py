@@ -265,7 +265,8 @@ def not_representable(net: Network, X: Sequence[Sequence[Any]]) -> dict[str, str
                 found[f.name] = f"{where} ({to_text(v)}) is not a {f.name} number"
 
     if isinstance(X, IntegerRows):
-        found |= _integer_inputs(X)
+        found |= {name: f"input row {n}, column {k} ({v}) is not a {name} number"
+                  for name, (n, k, v) in integer_misfits(X).items()}
     else:
         for n, x in enumerate(X, start=1):
             for k, v in enumerate(x, start=1):
@@ -280,10 +281,10 @@ def not_representable(net: Network, X: Sequence[Sequence[Any]]) -> dict[str, str
     return found
 
 
-def _integer_inputs(X: IntegerRows) -> dict[str, str]:
-    """``not_representable`` for integer inputs, by arrays: an integer is a number of a format
-    when its odd part has at most ``precision`` bits and its magnitude is below
-    ``2^(max_exponent + 1)``."""
+def integer_misfits(X: IntegerRows) -> dict[str, tuple[int, int, int]]:
+    """For each float format some integer of ``X`` is not a number of: the first such cell as
+    (row, column, value), 1-based. By arrays: an integer is a number of a format when its odd
+    part has at most ``precision`` bits and its magnitude is below ``2^(max_exponent + 1)``."""
     found = {}
     odd_bits, top = X.max_odd().bit_length(), X.max_abs().bit_length()
     for f in FLOATS.values():
@@ -295,8 +296,7 @@ def _integer_inputs(X: IntegerRows) -> dict[str, str]:
                 (np.abs(block.astype(np.float64)) >= 2.0 ** (f.max_exponent + 1))
             if bad.any():
                 n, k = np.unravel_index(int(np.argmax(bad)), bad.shape)
-                found[f.name] = (f"input row {start + n + 1}, column {k + 1} ({int(block[n, k])}) is not a "
-                                 f"{f.name} number")
+                found[f.name] = (start + int(n) + 1, int(k) + 1, int(block[n, k]))
                 break
             start += len(block)
     return found
@@ -349,18 +349,25 @@ def verdict(spans: Sequence[int], g: Grids, ints: list[tuple[list[list[int]], li
     return Arithmetic(tuple(spans), g, tuple(failures))
 
 
-def float_layer(A: np.ndarray, W: np.ndarray, b: np.ndarray, G: int, relu: bool) -> tuple[np.ndarray, float] | None:
-    """One layer in float64 on a block of exact float64 activations ``A`` (rows: points), with
-    the exact float64 weights ``W`` (out x in) and bias ``b``. Returns the activations and the
+def float_layer(A: np.ndarray, W: np.ndarray, b: np.ndarray, G: int, relu: bool,
+                fmt: str = "binary64") -> tuple[np.ndarray, float] | None:
+    """One layer in the float format ``fmt`` (binary64: float64, binary32: float32, numpy's
+    matrix products) on a block of exact activations ``A`` (rows: points), with the exact
+    weights ``W`` (out x in) and bias ``b`` of that dtype. Returns the activations and the
     block's bound ``max sum |W||a| + |b|`` (both exact), or None when the bound reaches
-    ``2^(53 - G)`` for some point (then this layer is not certified on the block)."""
+    ``2^(precision - G)`` or the format's range for some point (then this layer is not certified
+    on the block). The bound is computed in the format itself: its terms are non-negative
+    multiples of ``2^-G``, so sums below ``2^(precision - G)`` are exact and rounding, being
+    monotone, never brings a larger sum below that power of two."""
+    f = FLOATS[fmt]
     bound = np.abs(A) @ np.abs(W).T + np.abs(b)
-    limit = np.ldexp(1.0, FLOAT64_SPAN - G) if FLOAT64_SPAN - G < 1024 else np.inf
+    top = min(f.precision - G, f.max_exponent + 1)
+    limit = float(np.ldexp(1.0, top)) if top < 1024 else np.inf
     worst = float(bound.max()) if bound.size else 0.0
-    if not np.isfinite(worst) or not worst < limit:
+    if not np.isfinite(worst) or not worst < limit or G > f.tiny:
         return None
     Z = A @ W.T + b
-    return (np.maximum(Z, 0.0) if relu else Z), worst
+    return (np.maximum(Z, 0) if relu else Z), worst
 
 
 def span_of(bound: Any, G: int) -> int:

@@ -103,7 +103,7 @@ def test_certificate_holds_and_float64_equals_the_outputs_in_two_orders(case):
     assert net.widths == [a1, a2]
     cert = verify(net, data)
     assert cert.exact and cert.arithmetic.binary64 and cert.arithmetic.int64
-    assert cert.engine == "float64"
+    assert cert.engine == ("float32" if cert.arithmetic.holds("float32") else "float64")
     Y = np.array([[float(v) for v in y] for y in data.Y])
     assert np.array_equal(float_forward(net, data.X), Y)
     assert np.array_equal(float_forward(net, data.X, perm_seed=1), Y)
