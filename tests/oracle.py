@@ -35,3 +35,36 @@ def moved(net: Network, layer: int, i: int, j: int, delta: Any) -> Network:
     W[i][j] += delta
     all_layers[layer] = Layer(tuple(map(tuple, W)), all_layers[layer].bias, all_layers[layer].activation)
     return Network(tuple(all_layers))
+
+
+def activations(net: Network, X: Any) -> list[list[list[Fraction]]]:
+    """Every layer's exact activations (after relu; the last layer's outputs) at every input."""
+    out: list[list[list[Fraction]]] = [[] for _ in net.layers]
+    for x in X:
+        v = [F(a) for a in x]
+        for k, (W, b, relu) in enumerate(layers(net)):
+            v = [sum((w * a for w, a in zip(row, v)), bo) for row, bo in zip(W, b)]
+            v = [max(a, Fraction(0)) for a in v] if relu else v
+            out[k].append(v)
+    return out
+
+
+def float_activations(net: Network, X: Any, dtype: Any, order: str = "blas") -> list[Any]:
+    """Every layer's activations computed in numpy ``dtype``: "blas" (matrix products) or
+    "reversed" (bias first, then the terms from the last input to the first, one rounding each)."""
+    import numpy as np
+
+    a = np.array([[float(F(v)) for v in x] for x in X]).astype(dtype)
+    out = []
+    for W, b, relu in layers(net):
+        Wd = np.array([[float(w) for w in row] for row in W]).astype(dtype)
+        bd = np.array([float(v) for v in b]).astype(dtype)
+        if order == "blas":
+            z = (a @ Wd.T + bd).astype(dtype)
+        else:
+            z = np.broadcast_to(bd, (a.shape[0], Wd.shape[0])).astype(dtype)
+            for i in reversed(range(Wd.shape[1])):
+                z = (z + (a[:, i:i + 1] * Wd[None, :, i]).astype(dtype)).astype(dtype)
+        a = np.maximum(z, dtype(0)) if relu else z
+        out.append(a)
+    return out

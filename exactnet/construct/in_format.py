@@ -43,11 +43,38 @@ def build_in_format(data: Dataset, target: str, *, depth: int | None = None, buc
     check_data(data, target)
     X, gx = _integers(data.X)
     Y, gy = _integers(data.Y)
+    classes = _class_index(Y) if gy == 0 and Y.shape[1] > 1 else None
+    target_Y = Y if classes is None else classes[:, None]
     if depth is not None and bucket_size is not None:
-        net = build_bucketed(X, Y, depth=depth, bucket_size=bucket_size, seed=seed)
+        net = build_bucketed(X, target_Y, depth=depth, bucket_size=bucket_size, seed=seed)
     else:
-        net = build_for_format(X, Y, target, seed=seed, fixed_depth=depth, bucket_size=bucket_size)
+        net = build_for_format(X, target_Y, target, seed=seed, fixed_depth=depth, bucket_size=bucket_size)
+    if classes is not None:
+        net = _decoded(net, Y.shape[1])
     return _rescaled(net, gx, gy).with_meta(exact_in=target, data_grids=[gx, gy])
+
+
+def _class_index(Y: np.ndarray) -> np.ndarray | None:
+    """The class of every row when ``Y`` is one-hot (one 1, the rest 0), else None."""
+    if ((Y == 0) | (Y == 1)).all() and (Y.sum(axis=1) == 1).all():
+        return Y.argmax(axis=1).astype(np.int64)
+    return None
+
+
+def _decoded(net: Network, classes: int) -> Network:
+    """``net`` (a scalar output c in 0..K-1) followed by the one-hot decode: the output layer
+    becomes K + 2 units ``r_i = relu(c - i)``, i = -1..K, and ``[c = j] = r_{j-1} - 2 r_j + r_{j+1}``
+    (for integer c: 1 at c = j, 0 elsewhere). One hidden layer more, K + 2 neurons."""
+    last = net.layers[-1]
+    (row,), (bias,) = last.weights, last.bias
+    shifts = range(-1, classes + 1)
+    ramps = Layer(tuple(row for _ in shifts), tuple(bias - i for i in shifts), "relu")
+    zero, one, two = Q(0), Q(1), Q(-2)
+    decode = tuple(tuple({j: one, j + 1: two, j + 2: one}.get(i, zero) for i in range(classes + 2))
+                   for j in range(classes))
+    out = Layer(decode, (zero,) * classes, "linear")
+    widths = [*net.widths, classes + 2]
+    return Network((*net.layers[:-1], ramps, out), {**net.meta, "decode": "one-hot", "widths": widths})
 
 
 def _integers(rows: Any) -> tuple[np.ndarray, int]:

@@ -35,6 +35,7 @@ from exactnet.export.emulate import fixed_forward, float_forward
 from exactnet.export.rounding import RoundedNetwork, integer_bits, quantize_inputs, round_network
 from exactnet.network import Network
 from exactnet.rational import Q, to_rational
+from exactnet.verifier import span
 from exactnet.verifier.dyadic import arithmetic
 from exactnet.verifier.general import evaluate_all, preactivations
 
@@ -197,7 +198,7 @@ def measure(net: Network, dtype: DType, data: Dataset | None = None, *,
     if data is None:
         return ExportReport(dtype.name, 0, net.output_dim, rounded.overflowed, notes=notes), rounded
     report = _measure_float(net, rounded, dtype, data, with_bound and not proven)
-    if proven:  # unrounded weights and the binary64 certificate: the error is 0, no estimate needed
+    if proven:  # unrounded weights and the format's certificate: the error is 0, no estimate needed
         report = dataclasses.replace(report, bound=(Q(0),) * data.outputs)
     return dataclasses.replace(report, notes=report.notes + notes), rounded
 
@@ -210,19 +211,21 @@ def changed_numbers(net: Network, rounded: RoundedNetwork) -> int:
 
 
 def _weight_notes(net: Network, rounded: RoundedNetwork, data: Dataset | None) -> tuple[tuple[str, ...], bool]:
-    """Whether every weight survived the rounding unchanged, and for float64 with data, the
-    binary64 certificate; and whether together they prove the float64 evaluation exact."""
+    """Whether every weight survived the rounding unchanged, and with data, the certificate of
+    the float format (binary64, binary32, binary16, bfloat16); and whether together they prove
+    the evaluation in that format exact."""
     changed = changed_numbers(net, rounded)
     total = net.parameter_count()
     name = rounded.dtype.name
     notes = [f"weights exact in {name}: every weight and bias is a {name} number" if not changed else
              f"weights rounded to {name}: {changed:,} of {total:,} weights and biases changed"]
     proven = False
-    if name == "float64" and data is not None:
+    if data is not None:
+        target = span.target_name(name)
         found = arithmetic(net, data.X)
-        notes.append(f"binary64 certificate on the data (float64 evaluation exact in any order): "
-                     f"{found.summary('binary64')}")
-        proven = found.binary64 and not changed
+        notes.append(f"{target} certificate on the data ({name} evaluation exact in any order): "
+                     f"{found.summary(target)}")
+        proven = found.holds(target) and not changed
     return tuple(notes), proven
 
 
