@@ -12,6 +12,7 @@ from exactnet.data.labels import read_for
 from exactnet.instances.folder import write_benchmark
 from exactnet.instances.generate import instances, one_hot_labels
 from exactnet.network import Network
+from exactnet.verifier.dyadic import arithmetic
 
 from .common import out, progress, table, user_errors
 
@@ -43,13 +44,16 @@ def vnnlib(
         with progress("exact answers", min(points, dataset.n), quiet) as bar:
             found = instances(net, dataset, points=points, radii=radius, gaps=margin or [1], output=output_index,
                               progress=lambda done, total: bar.update(0, completed=done, total=total))
-        write_benchmark(output, net, found, timeout=timeout, dtype=dtype)
+        certified = arithmetic(net, dataset.X)
+        write_benchmark(output, net, found, timeout=timeout, dtype=dtype, arithmetic=certified)
     kinds = Counter((i.kind, i.answer.verdict) for i in found)
     out.print(table(str(output), [
         ("instances", f"{len(found):,} ({sum(i.answer.verdict == 'sat' for i in found):,} sat, "
                       f"{sum(i.answer.verdict == 'unsat' for i in found):,} unsat)"),
         ("properties", "local robustness" if one_hot_labels(dataset) else f"thresholds on Y_{output_index}"),
-        ("onnx", f"onnx/network.onnx ({dtype}, the exact network)"),
+        ("onnx", f"onnx/network.onnx: weights exact in {dtype}"),
+        (f"{dtype} evaluation", ("exact on the data" if certified.holds(dtype) else "NOT exact on the data")
+         + f" ({dtype} certificate: {certified.summary(dtype)})"),
         ("files", "instances.csv (VNN-LIB 1.0), instances_vnnlib2.csv (2.0), expected.csv, benchmark.json"),
     ]))
     t = Table(title="instances by kind", title_justify="left")

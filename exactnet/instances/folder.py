@@ -35,6 +35,7 @@ from exactnet.instances.property import Clause, Property
 from exactnet.instances.vnnlib_text import text_v1, text_v2
 from exactnet.network import Layer, Network
 from exactnet.rational import NotExact, to_rational, to_text
+from exactnet.verifier.span import TARGETS, Arithmetic
 
 FORMAT = "exactnet.benchmark"
 VERSION = 1
@@ -79,10 +80,12 @@ def _first_difference(layer: Layer, back: Layer) -> str:
 
 
 def write_benchmark(path: str | Path, net: Network, instances: Sequence[Instance], *, timeout: float = 60,
-                    dtype: str = "float64") -> None:
-    """Write the benchmark folder (see the module docstring). Raises ``ArgumentError`` for a
-    network or box not exact in ``dtype`` or no instances, ``OutputPathError`` for a DIR that
-    exists and is not an empty folder or cannot be written."""
+                    dtype: str = "float64", arithmetic: Arithmetic | None = None) -> None:
+    """Write the benchmark folder (see the module docstring). ``arithmetic`` (the verifier's
+    certificate on the data) records in benchmark.json the formats whose evaluation of the
+    network is exact on the data, beside the dtype that holds its weights exactly. Raises
+    ``ArgumentError`` for a network or box not exact in ``dtype`` or no instances,
+    ``OutputPathError`` for a DIR that exists and is not an empty folder or cannot be written."""
     target = Path(path)
     if not instances:
         raise ArgumentError("no instances to write (every point was robust at all radii, or sat at the smallest)")
@@ -107,7 +110,8 @@ def write_benchmark(path: str | Path, net: Network, instances: Sequence[Instance
     files["instances.csv"] = "".join(f"{ONNX},vnnlib/{i.name}.vnnlib,{t}\n" for i in instances)
     files["instances_vnnlib2.csv"] = "".join(f"{ONNX},vnnlib2/{i.name}.vnnlib,{t}\n" for i in instances)
     files["expected.csv"] = _expected_csv(instances)
-    files["benchmark.json"] = json.dumps(_benchmark_json(instances, dtype), indent=1) + "\n"
+    evaluation = None if arithmetic is None else [t for t in TARGETS if t != "rational" and arithmetic.holds(t)]
+    files["benchmark.json"] = json.dumps(_benchmark_json(instances, dtype, evaluation), indent=1) + "\n"
     try:
         tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}."))
     except OSError as e:
@@ -152,9 +156,10 @@ def _clause_text(c: Clause) -> str:
     return f"Y_{c.output} {c.op} {right}"
 
 
-def _benchmark_json(instances: Sequence[Instance], dtype: str) -> dict[str, Any]:
+def _benchmark_json(instances: Sequence[Instance], dtype: str, evaluation: list[str] | None) -> dict[str, Any]:
     return {
         "format": FORMAT, "version": VERSION, "onnx": ONNX, "dtype": dtype, "network": "network.json",
+        "weights_exact_in": dtype, **({} if evaluation is None else {"evaluation_exact_on_data_in": evaluation}),
         "instances": [{
             "name": i.name, "vnnlib": f"vnnlib/{i.name}.vnnlib", "vnnlib2": f"vnnlib2/{i.name}.vnnlib",
             "expected": i.answer.verdict, "kind": i.kind, "row": i.row,

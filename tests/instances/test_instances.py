@@ -353,3 +353,24 @@ def test_properties_reject_an_empty_disjunction() -> None:
     with pytest.raises(ArgumentError, match="at least one clause"):
         answer(Property((Q(0),), (Q(1),), ()), exactnet.output_range(net, [0], [1]))
     assert Clause(0, "<=", Q(1)).margin(Q(0)) == 1
+
+
+def test_vnnlib_says_whether_the_float32_evaluation_is_exact_not_only_the_weights(tmp_path: Path) -> None:
+    from exactnet.data.synthetic import integer_data
+
+    said = {}
+    for n, d in ((20, 2), (300, 3)):  # float64-exact networks: spans 17 and 32, weights float32 numbers
+        ds = integer_data(n, d, 2)
+        data = tmp_path / f"d{n}.csv"
+        data.write_text("".join(f"{','.join(str(v) for v in x)},{y[0]}\n" for x, y in zip(ds.X, ds.Y)))
+        path = tmp_path / f"n{n}.json"
+        exactnet.build(ds, exact_in="float64").save(path)
+        result = runner.invoke(app, ["vnnlib", str(path), str(data), "-o", str(tmp_path / f"b{n}"), "--points", "1",
+                                     "--radius", "0.5", "--dtype", "float32", "-q"])
+        assert result.exit_code == 0, result.output
+        bench = json.loads((tmp_path / f"b{n}" / "benchmark.json").read_text())
+        assert bench["weights_exact_in"] == "float32"
+        said[n] = (result.output, bench["evaluation_exact_on_data_in"])
+    assert "float32 evaluation │ exact on the data" in said[20][0] and "binary32" in said[20][1]
+    assert "float32 evaluation │ NOT exact on the data" in said[300][0] and "binary32" not in said[300][1]
+    assert "span 32 > 24" in said[300][0]
