@@ -32,6 +32,7 @@ from exactnet.data.synthetic import integer_data
 from exactnet.errors import CapacityError
 from exactnet.export import onnx as onnx_format
 from exactnet.export.dtypes import FLOATS
+from exactnet.export.emulate import float_forward
 from exactnet.export.rounding import round_network
 from exactnet.rational import Q
 from exactnet.verifier import verify
@@ -89,6 +90,66 @@ def row(name: str) -> dict:
     }
 
 
+def small_row(name: str, target: str) -> dict:
+    """A network exact in float32, float16 or bfloat16 (the bucketed construction), verified,
+    exported unrounded and run by onnxruntime (numpy for bfloat16); beside it, the neurons of
+    the float64-exact dyadic network on the same data (up to 20,000 points)."""
+    data = dataset(name)
+    start = time.perf_counter()
+    try:
+        net = build(data, exact_in=target, seed=SEED)
+    except CapacityError as e:
+        return {"data": name, "N": data.n, "target": target, "found": False, "why": str(e),
+                "build_s": time.perf_counter() - start}
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    cert = verify(net, data)
+    checked = time.perf_counter() - start
+    assert cert.exact and cert.arithmetic.holds(target)
+    rounded = round_network(net, FLOATS[target])
+    X = np.array([[float(v) for v in x] for x in data.X]).astype(FLOATS[target].dtype)
+    try:
+        got, where = onnx_format.run(onnx_format.model_bytes(rounded), X), "onnxruntime"
+    except Exception:  # onnxruntime has no CPU kernel for the type (bfloat16 MatMul): numpy in the type
+        got, where = float_forward(rounded.arrays, X, rounded.activations)[0], "numpy"
+    error = max(abs(Q(float(g)) - y) for r, want in zip(got.tolist(), data.Y) for g, y in zip(r, want))
+    dyadic = None
+    if data.n <= 20000:
+        dyadic = sum(build(data, exact_in="float64", seed=SEED).widths)
+    return {"data": name, "N": data.n, "target": target, "found": True, "depth": len(net.widths),
+            "widths": "-".join(map(str, [data.dim, *net.widths, data.outputs])), "neurons": sum(net.widths),
+            "dense": sum(r * c + r for r, c in (L.shape for L in net.layers)), "dyadic": dyadic,
+            "spans": ", ".join(map(str, cert.arithmetic.spans)), "bucket_size": net.meta.get("bucket_size"),
+            "build_s": built, "verify_s": checked, "path": cert.engine, "error": float(error), "run_by": where,
+            "peak_mb": peak_mb()}
+
+
+SMALL = [("1000", "float32"), ("10000", "float32"), ("20000", "float32"), ("100000", "float32"),
+         ("digits-scalar", "float32"), ("digits-one-hot", "float32"), ("100", "float16"), ("300", "float16"),
+         ("1000", "float16"), ("digits-scalar", "float16"), ("10", "bfloat16")]
+
+
+def small_table(pairs: list[tuple[str, str]]) -> str:
+    rows = []
+    for name, target in pairs:
+        r = run_row("benchmarks.float_exact", ["small", f"{name}:{target}"])
+        print(json.dumps(r), file=sys.stderr, flush=True)
+        if not r["found"]:
+            rows.append([r["data"], f"{r['N']:,}", r["target"], "not found", "", "", "", "", "",
+                         r["why"].split("(")[1].split(")")[0] if "(" in r["why"] else r["why"], f"{r['build_s']:.1f}",
+                         "", "", ""])
+            continue
+        ratio = "-" if r["dyadic"] is None else f"{r['neurons']} / {r['dyadic']} = {r['neurons'] / r['dyadic']:.2f}"
+        rows.append([r["data"], f"{r['N']:,}", r["target"], r["depth"], r["widths"], r["bucket_size"], ratio,
+                     f"{r['dense']:,}", r["spans"], "certified", f"{r['build_s']:.1f}",
+                     f"{r['verify_s']:.2f} ({r['path']})", f"{r['error']:g} ({r['run_by']})", f"{r['peak_mb']:.0f}"])
+    header = ["data", "N", "exact in", "hidden layers", "widths", "bucket size", "neurons / float64-exact dyadic",
+              "dense params", "spans", "certificate", "build s", "verify s (path)", "max error of the export",
+              "peak MB"]
+    return markdown("Networks exact in float32, float16 and bfloat16 (bucketed construction)", header, rows,
+                    SMALL_NOTES)
+
+
 def lever_row(n: int) -> dict:
     """Spans at the fewest-neuron widths: first injective row vs the narrowest of many, and
     without vs with the pivot pair (one more first-layer neuron)."""
@@ -113,10 +174,20 @@ def main() -> None:
     ap.add_argument("--row", nargs="+", help=argparse.SUPPRESS)
     ap.add_argument("--sizes", nargs="+", type=int, default=SIZES)
     ap.add_argument("--no-digits", action="store_true")
+    ap.add_argument("--small-only", action="store_true",
+                    help="only the float32 / float16 / bfloat16 table (results/float_exact_small.md)")
     args = ap.parse_args()
     if args.row:
         kind, name = args.row
+        if kind == "small":
+            print(json.dumps(small_row(*name.split(":"))))
+            return
         print(json.dumps(row(name) if kind == "row" else lever_row(int(name))))
+        return
+    small = small_table([(n, t) for n, t in SMALL if not (args.no_digits and n.startswith("digits"))])
+    print(small)
+    print(save("float_exact_small.md", small))
+    if args.small_only:
         return
     names = [str(n) for n in args.sizes] + ([] if args.no_digits else ["digits-scalar", "digits-one-hot"])
     rows = []
@@ -151,6 +222,18 @@ the fewest neurons of the rational construction for the same N and M. "verify s 
 default verification (float64 BLAS where the binary64 certificate holds, else exact prefix sums);
 "exact verify s": the general exact FLINT evaluator. The onnxruntime error is the float64 ONNX
 file run by onnxruntime on the data, max over points and outputs."""
+
+SMALL_NOTES = """`build(data, exact_in=FORMAT)`: the bucketed construction (3 or 4 hidden layers: knots of a
+coarse projection, exact 0/1 steps and gates, gated local coordinates, zig-zag units shared by
+all buckets; one-hot labels add the decode layer of K + 2 ramps), the fewest neurons then dense
+parameters found by the search over depth and bucket size. "neurons / float64-exact dyadic": the
+hidden neurons against those of `build(data, exact_in="float64")` on the same data (the
+two-hidden-layer dyadic construction; not built above 20,000 points). "dense params": every
+weight and bias of the dense matrices. "certificate": the verifier's bit-span certificate for the
+format holds on the data (every span <= 24 for float32, 11 for float16, 8 for bfloat16, every
+number a number of the format). "max error of the export": the unrounded weights exported in
+the format and run on the data by onnxruntime (float32, float16) or numpy (bfloat16), max over
+points and outputs. "not found": the smallest span the search reached."""
 
 LEVER_NOTES = """The span bound equals the verifier's span on layer 2 (exact by convexity) and bounds layer 3
 from above. "first row": the first injective projection row (two draws per bound, as Theorem 3

@@ -14,6 +14,7 @@ from exactnet.data.labels import read_for, stored
 from exactnet.network import Network
 from exactnet.rational import bits
 from exactnet.verifier.dyadic import arithmetic
+from exactnet.verifier.span import TARGETS
 
 from .common import arithmetic_rows, network_rows, out, table, user_errors
 from .report_view import check_format, show
@@ -65,7 +66,7 @@ def inspect(
 
 
 def _arithmetic(net: Network, dataset: Dataset | None) -> list[tuple[str, str]]:
-    """The float64 / int64 verdicts and spans: computed on DATA when given, else as stored at build."""
+    """Every format's verdict and the spans: computed on DATA when given, else as stored at build."""
     if dataset is not None:
         return arithmetic_rows(arithmetic(net, dataset.X))
     stored_cert = net.meta.get("certificate", {}).get("arithmetic") if isinstance(net.meta.get("certificate"),
@@ -73,5 +74,7 @@ def _arithmetic(net: Network, dataset: Dataset | None) -> list[tuple[str, str]]:
     if not isinstance(stored_cert, dict):
         return [("bit span", "give --data to compute it")]
     spans = stored_cert.get("spans") or []
+    names = {"binary64": "float64", "binary32": "float32", "binary16": "float16"}
+    held = [names.get(t, t) for t in TARGETS if stored_cert.get(t) is True]
     return [("bit span (stored at build)", ", ".join(map(str, spans)) or "-"),
-            ("exact in float64 / int64 (stored)", f"{stored_cert.get('binary64')} / {stored_cert.get('int64')}")]
+            ("exact in (stored at build)", ", ".join(held) or "rational only")]

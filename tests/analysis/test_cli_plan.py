@@ -118,3 +118,15 @@ def test_approx_refuses_unsafe_or_unknown_expressions(expr, message, tmp_path):
 def test_approx_bad_requests_exit_2(args, message):
     result = run("approx", *args)
     assert result.exit_code == 2 and message in result.output
+
+
+def test_plan_exact_in_float16_shows_every_construction_and_what_each_is_exact_in():
+    from exactnet.analysis.plan_exact import plan_exact_in
+
+    report = plan_exact_in(300, target="float16")
+    rows = {r["construction"]: r for r in report.rows}
+    assert set(rows) == {"theorem3", "dyadic", "bucketed (float32)", "bucketed (float16)"}
+    assert rows["bucketed (float16)"]["span"] <= 11 and rows["bucketed (float16)"]["span_from"] == "measured"
+    assert rows["bucketed (float16)"]["exact"].startswith("float16, float32")
+    assert "float32" not in rows["dyadic"]["exact"]  # span 32 at 300 points
+    assert dict(report.summary)["exact in float16"].startswith("yes")
