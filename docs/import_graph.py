@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The parts, lowest first: a module may import its own part and those below it.
-LAYERS = ["errors", "rational", "files", "network", "data", "capacity", "verifier", "construct", "export",
+LAYERS = ["errors", "progress", "rational", "files", "network", "data", "capacity", "verifier", "construct", "export",
           "instances", "analysis", "verified", "exactnet"]
 
 

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from exactnet.construct.build import build as _build
@@ -21,6 +21,7 @@ from exactnet.data.labels import read_labelled
 from exactnet.errors import CheckFailed, DataError, ExactnetError
 from exactnet.export import ExportReport, export_network, min_precision
 from exactnet.network import Layer, Network
+from exactnet.progress import Progress
 from exactnet.rational import Q
 from exactnet.verified import Verified
 from exactnet.verified import build_verified as _build_verified
@@ -34,7 +35,7 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-Progress = Callable[[int, int], None]
+
 Rows = Sequence[Sequence[Any]]
 
 

@@ -161,6 +161,20 @@ class Network:
         return cls.from_json(obj, str(p))
 
 
+def common_row(weights: Sequence[Sequence[Any]]) -> tuple[Sequence[Any], int] | None:
+    """The first nonzero row ``w`` and its first nonzero column ``k`` when every row of
+    ``weights`` is a multiple of ``w`` (row u is ``(row_u[k] / w[k]) * w``: cross products
+    ``row_u[j] w[k] == row_u[k] w[j]``, exact for integers and rationals alike); None when some
+    row is not, or every row is zero."""
+    w = next((row for row in weights if any(row)), None)
+    if w is None:
+        return None
+    k = next(i for i, v in enumerate(w) if v)
+    if any(r * w[k] != row[k] * v for row in weights for r, v in zip(row, w)):
+        return None
+    return w, k
+
+
 def _parse_layer(obj: Any, where: str) -> Layer:
     if not isinstance(obj, dict):
         raise NetworkFileError(f"{where}: expected an object")

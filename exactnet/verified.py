@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from exactnet.construct.build import build
 from exactnet.data.dataset import Dataset
 from exactnet.errors import CheckFailed
 from exactnet.network import Network
+from exactnet.progress import Progress
 from exactnet.verifier import Certificate, verify
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ from typing import Any
 
 import numpy as np
 
+from exactnet.data.integer_rows import FLOAT_EXACT, INT_SAFE
 from exactnet.errors import ArgumentError, CapacityError, InvariantError
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
@@ -92,7 +93,7 @@ T_MAX_SCALE = 1 << 20
 LOCAL_DRAWS = 48  # local rows tried per bucket and scale
 LOCAL_MAX_SCALE = 1 << 12
 _CHUNK = 8192  # points per block of the forward pass
-_EXACT = float(1 << 53)
+_EXACT = float(FLOAT_EXACT)
 
 
 @dataclass
@@ -238,7 +239,7 @@ def _as_int(v: Any) -> int:
 
 def _int_array(v: Any) -> np.ndarray:
     a = np.array(v, dtype=object)
-    if a.size and max(abs(int(x)) for x in a.ravel()) < 1 << 62:
+    if a.size and max(abs(int(x)) for x in a.ravel()) < INT_SAFE:
         return a.astype(np.int64)
     return a
 

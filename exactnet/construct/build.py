@@ -3,8 +3,6 @@ to the builder (``theorem3``, ``exact_in`` for the dyadic construction, ``one_la
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from exactnet.construct.exact_in import build_exact_in
 from exactnet.construct.in_format import FORMATS, build_in_format
 from exactnet.construct.one_layer import build_one_layer
@@ -12,11 +10,12 @@ from exactnet.construct.theorem3 import build_two_layer
 from exactnet.data.dataset import Dataset
 from exactnet.errors import ArgumentError
 from exactnet.network import Network
+from exactnet.progress import Progress
 
 METHODS = ("two-hidden-layer", "one-hidden-layer")
 CONSTRUCTIONS = ("theorem3", "dyadic", "bucketed")
 TARGETS = ("rational", "float64", "int64", *FORMATS)
-Progress = Callable[[int, int], None]
+
 
 
 def build(data: Dataset, a1: int | None = None, a2: int | None = None, method: str = "two-hidden-layer",

@@ -216,7 +216,7 @@ def build_dyadic(data: Dataset, a1: int, a2: int, seed: int = 0, proj: Projectio
     sort = sort_by_projection(data, seed, draws=PROJECTION_DRAWS, narrowest=True, proj=proj)
     proj, t, ys = sort.projection, sort.t, sort.ys
     q, r = divmod(a2, m)
-    n_main = min(n, (a1 + 1) // 2 * q)
+    n_main = min(n, dyadic_capacity(a1, q))
     bounds = segment_bounds(n_main, q) if q else []
     units = place_units(t, bounds, a1, t[-1])
     breaks = units.breaks

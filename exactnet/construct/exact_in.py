@@ -126,7 +126,7 @@ def _segment_ends(parts: DyadicParts) -> set[int]:
     a1, a2 = meta["widths"]
     q = a2 // meta.get("outputs", 1)
     n = len(parts.t)
-    n_main = min(n, (a1 + 1) // 2 * q)
+    n_main = min(n, dyadic_capacity(a1, q))
     ends = {p for s, e in (segment_bounds(n_main, q) if q else []) for p in (s, e - 1)}
     if n_main < n:
         ends |= {n_main, n - 1}

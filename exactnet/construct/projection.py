@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from exactnet.data.integer_rows import IntegerRows
+from exactnet.data.integer_rows import INT_SAFE, IntegerRows
 from exactnet.errors import InvariantError
 from exactnet.rational import Q
 
@@ -92,7 +92,7 @@ def _integer_inputs(X: Sequence[Sequence[Any]]) -> tuple[list[int], IntegerRows 
     d = len(X[0])
     scale = [math.lcm(*(int(x[k].denominator) for x in X)) for k in range(d)]
     Z = [[int(x[k] * scale[k]) for k in range(d)] for x in X]
-    if _max_abs(Z) < 1 << 62:
+    if _max_abs(Z) < INT_SAFE:
         return scale, IntegerRows(np.array(Z, dtype=np.int64))
     return scale, Z
 

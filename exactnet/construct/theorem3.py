@@ -4,7 +4,6 @@ two-hidden-layer networks, with exact rational weights."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 from exactnet.construct.assembly import assemble, provenance
 from exactnet.construct.multi_output import build_multi_output
@@ -14,8 +13,7 @@ from exactnet.construct.two_layer import second_layer
 from exactnet.construct.widths import choose_widths
 from exactnet.data.dataset import Dataset
 from exactnet.network import Network
-
-Progress = Callable[[int, int], None]
+from exactnet.progress import Progress
 
 
 def build_two_layer(data: Dataset, a1: int | None = None, a2: int | None = None, seed: int = 0,

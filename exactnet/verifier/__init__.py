@@ -17,7 +17,8 @@ int64, ...). Modules, one idea each:
 
 The package imports only the core modules (``exactnet.data.dataset``,
 ``exactnet.data.integer_rows``, ``exactnet.network``, ``exactnet.files``, ``exactnet.rational``,
-``exactnet.errors``), never ``exactnet.construct``: a test enforces it over every module here.
+``exactnet.errors``, ``exactnet.progress``), never ``exactnet.construct``: a test enforces it
+over every module here.
 """
 
 from exactnet.verifier.certificate import Certificate, network_digest, verify

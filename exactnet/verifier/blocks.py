@@ -17,10 +17,11 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from exactnet.errors import ArgumentError
+from exactnet.progress import Progress
 
 WINDOW = 2  # blocks in flight per worker
 
-Progress = Callable[[int, int], None]
+
 _kept: list[Any] = [None]  # a pool worker's shared part
 
 

@@ -29,13 +29,13 @@ import numpy as np
 
 from exactnet.data.integer_rows import IntegerRows
 from exactnet.network import Network
+from exactnet.progress import Progress
 from exactnet.rational import Q
 from exactnet.verifier import span
 from exactnet.verifier.blocks import run_blocks
 from exactnet.verifier.outputs import Outputs
 from exactnet.verifier.prefix import SAFE, PrefixForm, prefix_form, second_layer
 
-Progress = Callable[[int, int], None]
 DTYPES = {"binary64": np.float64, "binary32": np.float32}  # the formats numpy's matrix products run in
 
 BLOCK = 4096  # points per block (a block's activations live together)

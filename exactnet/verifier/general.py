@@ -35,7 +35,7 @@ pre-activations.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, cast
 
@@ -43,10 +43,10 @@ import flint
 
 from exactnet.errors import ArgumentError
 from exactnet.network import Layer, Network
+from exactnet.progress import Progress
 from exactnet.verifier.blocks import run_blocks
 from exactnet.verifier.outputs import Outputs
 
-Progress = Callable[[int, int], None]
 BLOCK = 1000  # most points evaluated at once (bounds memory: a block's activations live together)
 ENGINES = ("flint", "python")
 

@@ -31,9 +31,9 @@ from typing import Any
 
 import numpy as np
 
+from exactnet.data.integer_rows import INT_SAFE as SAFE
 from exactnet.data.integer_rows import IntegerRows, fits
-
-SAFE = 1 << 62
+from exactnet.network import common_row
 
 
 @dataclass(frozen=True)
@@ -57,17 +57,15 @@ def prefix_form(layers: Sequence[tuple[list[list[int]], list[int]]]) -> PrefixFo
     if len(layers) < 2:
         return None
     (W1, b1), (W2, b2) = layers[0], layers[1]
-    base = next((row for row in W1 if any(row)), None)
-    if base is None:
+    found = common_row(W1)
+    if found is None:
         return None
+    base, k = found
     g = math.gcd(*base)
     w = [v // g for v in base]
-    k = next(i for i, v in enumerate(w) if v)
-    alpha = []
-    for row in W1:
-        if row[k] % w[k] or any(r != (row[k] // w[k]) * v for r, v in zip(row, w)):
-            return None
-        alpha.append(row[k] // w[k])
+    if any(row[k] % w[k] for row in W1):  # a multiple, but not an integer one, of the primitive row
+        return None
+    alpha = [row[k] // w[k] for row in W1]
     ups = sorted((_tau(a, b), u) for u, (a, b) in enumerate(zip(alpha, b1)) if a > 0)
     downs = sorted((_sigma(a, b), u) for u, (a, b) in enumerate(zip(alpha, b1)) if a < 0)
     always = [u for u, (a, b) in enumerate(zip(alpha, b1)) if a == 0 and b > 0]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exactnet.errors import ArgumentError
-from exactnet.network import Network
+from exactnet.network import Network, common_row
 from exactnet.rational import NotExact, Q, to_rational
 
 Vector = tuple[Any, ...]
@@ -106,14 +106,13 @@ def rank_one(net: Network) -> tuple[Vector, Vector] | None:
     """``(w, alpha)`` with first-layer row u equal to ``alpha[u] * w``, or None when the rows are
     not multiples of one row. ``w`` is the first nonzero row (all zeros when there is none)."""
     W1 = net.layers[0].weights
-    w = next((row for row in W1 if any(row)), None)
-    if w is None:
+    if not any(any(row) for row in W1):
         return tuple(Q(0) for _ in range(net.input_dim)), tuple(Q(0) for _ in W1)
-    k = next(i for i, v in enumerate(w) if v)
-    alpha = tuple(row[k] / w[k] for row in W1)
-    if any(r != a * v for row, a in zip(W1, alpha) for r, v in zip(row, w)):
+    found = common_row(W1)
+    if found is None:
         return None
-    return tuple(w), alpha
+    w, k = found
+    return tuple(w), tuple(row[k] / w[k] for row in W1)
 
 
 def output_range(net: Network, lower: Sequence[Any], upper: Sequence[Any]) -> OutputRange:

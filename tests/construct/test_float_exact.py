@@ -344,7 +344,8 @@ def test_plan_exact_in_puts_both_constructions_side_by_side():
     from exactnet.analysis.plan_exact import plan_exact_in
 
     report = plan_exact_in(2000, 1, 5, "float64")
-    theorem3, dyadic = report.rows
+    theorem3, dyadic, bucketed = report.rows
+    assert bucketed["construction"] == "bucketed (float32)" and bucketed["exact"].startswith("float32")
     assert theorem3["exact"] == "rational" and theorem3["span"] is None
     assert dyadic["span_from"] == "measured" and dyadic["span"] <= 53 and "float64" in dyadic["exact"]
     assert theorem3["neurons"] < dyadic["neurons"] <= 1.6 * theorem3["neurons"]

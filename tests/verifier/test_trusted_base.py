@@ -11,7 +11,7 @@ import exactnet.verifier
 PACKAGE = Path(exactnet.verifier.__file__).parent
 ROOT = PACKAGE.parent.parent
 CORE = {"exactnet.data.dataset", "exactnet.data.integer_rows", "exactnet.network", "exactnet.files",
-        "exactnet.rational", "exactnet.errors"}
+        "exactnet.rational", "exactnet.errors", "exactnet.progress"}
 
 
 def _imports(module: str) -> set[str]:
