@@ -113,6 +113,8 @@ def small_row(name: str, target: str) -> dict:
     except Exception:  # onnxruntime has no CPU kernel for the type (bfloat16 MatMul): numpy in the type
         got, where = float_forward(rounded.arrays, X, rounded.activations)[0], "numpy"
     error = max(abs(Q(float(g)) - y) for r, want in zip(got.tolist(), data.Y) for g, y in zip(r, want))
+    mine = float_forward(rounded.arrays, X, rounded.activations)[0]
+    numpy_error = max(abs(Q(float(g)) - y) for r, want in zip(mine.tolist(), data.Y) for g, y in zip(r, want))
     dyadic = None
     if data.n <= 20000:
         dyadic = sum(build(data, exact_in="float64", seed=SEED).widths)
@@ -121,6 +123,7 @@ def small_row(name: str, target: str) -> dict:
             "dense": sum(r * c + r for r, c in (L.shape for L in net.layers)), "dyadic": dyadic,
             "spans": ", ".join(map(str, cert.arithmetic.spans)), "bucket_size": net.meta.get("bucket_size"),
             "build_s": built, "verify_s": checked, "path": cert.engine, "error": float(error), "run_by": where,
+            "numpy_error": float(numpy_error),
             "peak_mb": peak_mb()}
 
 
@@ -142,7 +145,7 @@ def small_table(pairs: list[tuple[str, str]]) -> str:
         ratio = "-" if r["dyadic"] is None else f"{r['neurons']} / {r['dyadic']} = {r['neurons'] / r['dyadic']:.2f}"
         rows.append([r["data"], f"{r['N']:,}", r["target"], r["depth"], r["widths"], r["bucket_size"], ratio,
                      f"{r['dense']:,}", r["spans"], "certified", f"{r['build_s']:.1f}",
-                     f"{r['verify_s']:.2f} ({r['path']})", f"{r['error']:g} ({r['run_by']})", f"{r['peak_mb']:.0f}"])
+                     f"{r['verify_s']:.2f} ({r['path']})", f"{r['error']:g} ({r['run_by']}), {r['numpy_error']:g} (numpy)", f"{r['peak_mb']:.0f}"])
     header = ["data", "N", "exact in", "hidden layers", "widths", "bucket size", "neurons / float64-exact dyadic",
               "dense params", "spans", "certificate", "build s", "verify s (path)", "max error of the export",
               "peak MB"]

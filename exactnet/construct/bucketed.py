@@ -52,8 +52,8 @@ local row search (R rows per bucket and scale), O(N q m) for the chains, plus th
 (about 3 s^2 + 2 N numbers for A4) and one exact forward pass over the data (float64 BLAS, exact
 because every layer's non-negative bound is checked below 2^53; Python integers otherwise).
 ``build_for_format`` tries depth 4 then 3, bucket sizes descending by 0.8 from
-min(cap, 2 sqrt(N)) (cap 512 / 48 / 4 for float32 / float16 / bfloat16) with a bisection
-between the last failure and the first success; B3t stops when its gating layer overflows.
+min(cap, 2 sqrt(N)) (cap 512 / 48 / 4 for float32 / float16 / bfloat16; by 1 for float16 and
+bfloat16, whose builds are quick) with a bisection between the last failure and the first success; B3t stops when its gating layer overflows.
 
 Not done: a second level of buckets (past about 10^5 points the s x s gate layers dominate);
 left-facing knots around a pivot for B3t (its gating span C x range(t) limits it near 10^4);
@@ -175,7 +175,7 @@ def build_for_format(X: np.ndarray, Y: np.ndarray, fmt: str, seed: int = 0, fixe
             if tried[q][2] and depth == 3 or bucket_size is not None:
                 break  # B3t's gating layer overflows: smaller buckets only widen it
             fail_q = q
-            q = min(q - 1, int(q * 0.8))
+            q = q - 1 if p <= 11 else min(q - 1, int(q * 0.8))  # small formats: every size (builds are quick)
         if ok is not None and fail_q is not None:  # bisect between the last failure and the success
             lo, hi = ok, fail_q
             while hi - lo > max(1, lo // 16):
