@@ -145,7 +145,9 @@ def small_table(pairs: list[tuple[str, str]]) -> str:
         ratio = "-" if r["dyadic"] is None else f"{r['neurons']} / {r['dyadic']} = {r['neurons'] / r['dyadic']:.2f}"
         rows.append([r["data"], f"{r['N']:,}", r["target"], r["depth"], r["widths"], r["bucket_size"], ratio,
                      f"{r['dense']:,}", r["spans"], "certified", f"{r['build_s']:.1f}",
-                     f"{r['verify_s']:.2f} ({r['path']})", f"{r['error']:g} ({r['run_by']}), {r['numpy_error']:g} (numpy)", f"{r['peak_mb']:.0f}"])
+                     f"{r['verify_s']:.2f} ({r['path']})",
+                     f"{r['error']:g} ({r['run_by']}), {r['numpy_error']:g} (numpy)",
+                     f"{r['peak_mb']:.0f}"])
     header = ["data", "N", "exact in", "hidden layers", "widths", "bucket size", "neurons / float64-exact dyadic",
               "dense params", "spans", "certificate", "build s", "verify s (path)", "max error of the export",
               "peak MB"]

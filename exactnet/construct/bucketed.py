@@ -53,7 +53,8 @@ local row search (R rows per bucket and scale), O(N q m) for the chains, plus th
 because every layer's non-negative bound is checked below 2^53; Python integers otherwise).
 ``build_for_format`` tries depth 4 then 3, bucket sizes descending by 0.8 from
 min(cap, 2 sqrt(N)) (cap 512 / 48 / 4 for float32 / float16 / bfloat16; by 1 for float16 and
-bfloat16, whose builds are quick) with a bisection between the last failure and the first success; B3t stops when its gating layer overflows.
+bfloat16, whose builds are quick) with a bisection between the last failure and the first
+success; B3t stops when its gating layer overflows.
 
 Not done: a second level of buckets (past about 10^5 points the s x s gate layers dominate);
 left-facing knots around a pivot for B3t (its gating span C x range(t) limits it near 10^4);
