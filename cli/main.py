@@ -7,6 +7,7 @@ import typer
 from .approx import approx
 from .build import build
 from .demo import demo
+from .engines import engines
 from .export import export
 from .inspect import inspect
 from .noise import noise
@@ -34,6 +35,7 @@ app.command()(approx)
 app.command(name="range")(range_)
 app.command()(vnnlib)
 app.command()(score)
+app.command()(engines)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

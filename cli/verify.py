@@ -25,8 +25,9 @@ def verify(
                                           " holds the class labels for a network built with --labels)."),
     show: int = typer.Option(10, "--show", help="How many failing points to list."),
     engine: str | None = typer.Option(
-        None, "--engine", help="float64, prefix, integer, piecewise, flint or python (default: chosen by what the"
-                               " network and data allow: float64 where the binary64 certificate holds; piecewise for"
+        None, "--engine", help="float32, float64, prefix, integer, piecewise, flint or python (default: chosen by "
+                               "what the network and data allow: float32 or float64 where its certificate holds; "
+                               "piecewise for"
                                " rational networks whose first-layer rows are multiples of one row)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes sharing the points (same certificate)."),
     scheduler: str | None = typer.Option(

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # The parts, lowest first: a module may import its own part and those below it.
 LAYERS = ["errors", "progress", "rational", "files", "network", "data", "capacity", "verifier", "construct", "export",
-          "instances", "analysis", "verified", "exactnet"]
+          "instances", "engines", "analysis", "verified", "exactnet"]
 
 
 def modules() -> dict[str, Path]:

@@ -58,8 +58,7 @@ def check_onnx_exact(net: Network, rounded: RoundedNetwork, instances: Sequence[
     itself and every box bound is exact in that dtype: the ONNX file must be the exact network,
     and its inputs must reach the box's corners."""
     dtype = rounded.dtype.name
-    fix = ("so an ONNX file would be another network; build with `exact_in` float64 (or `construction` dyadic) to "
-           "get one that is")
+    fix = f"so an ONNX file would be another network; build with `exact_in` {dtype} to get one that is"
     if rounded.exact is None:
         raise ArgumentError(f"a weight or bias overflows {dtype}, {fix}")
     for k, (layer, back) in enumerate(zip(net.layers, rounded.exact.layers), start=1):
