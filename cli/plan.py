@@ -16,14 +16,15 @@ def plan(
     points: int | None = typer.Option(None, "--points", "-n", help="Plan for N points."),
     neurons: int | None = typer.Option(None, "--neurons", "-b", help="Budget of B hidden neurons."),
     outputs: int = typer.Option(1, "--outputs", "-m", help="Number of outputs M."),
-    dim: int = typer.Option(1, "--dim", "-d", help="Input dimension D (parameter counts, bit predictions)."),
+    dim: int | None = typer.Option(None, "--dim", "-d", help="Input dimension D (parameter counts, bit predictions);"
+                                                             " default 1, and 5 (the seed's shape) with --exact-in."),
     alternatives: int = typer.Option(4, "--alternatives", help="Alternatives after the smallest."),
     no_bits: bool = typer.Option(False, "--no-bits", help="Skip the bit-size prediction (no builds)."),
     output_format: str = typer.Option("table", "--output-format", "-f", help="table, csv or json."),
     plot: Path | None = typer.Option(None, "--plot", help="Also save a PNG of capacity versus neurons."),
     exact_in: str | None = typer.Option(
-        None, "--exact-in", help="float64 or int64: Theorem 3 and the dyadic construction side by side, with the "
-                                 "bit span that decides exactness in that arithmetic."),
+        None, "--exact-in", help="float64, int64, float32, float16 or bfloat16: Theorem 3, the dyadic and the "
+                                 "bucketed construction side by side, with the bit span that decides exactness."),
 ) -> None:
     """Exact memorization capacities of one and two hidden layers.
 
@@ -44,13 +45,14 @@ def plan(
             from exactnet.analysis.plan_exact import plan_exact_in
 
             assert points is not None
-            show([plan_exact_in(points, outputs, dim if dim > 1 else 5, exact_in)], fmt)
+            show([plan_exact_in(points, outputs, 5 if dim is None else dim, exact_in)], fmt)
             return
+        d = 1 if dim is None else dim
         if points is not None:
-            report = plan_points(points, outputs, dim, alternatives, predict_bits=not no_bits)
+            report = plan_points(points, outputs, d, alternatives, predict_bits=not no_bits)
         else:
             assert neurons is not None
-            report = plan_budget(neurons, outputs, dim)
+            report = plan_budget(neurons, outputs, d)
         png = None
         if plot is not None:
             from exactnet.analysis.plot import plan_figure

@@ -23,7 +23,7 @@ def verify(
     network: Path = typer.Argument(..., help="Network file (exactnet.network JSON)."),
     data: Path = typer.Argument(..., help="Data file; in .csv/.npy the last M columns are outputs (the last column"
                                           " holds the class labels for a network built with --labels)."),
-    show: int = typer.Option(10, "--show", help="How many failing points to list."),
+    show: int = typer.Option(10, "--show", min=0, help="How many failing points to list."),
     engine: str | None = typer.Option(
         None, "--engine", help="float32, float64, prefix, integer, piecewise, flint or python (default: chosen by "
                                "what the network and data allow: float32 or float64 where its certificate holds; "
@@ -45,7 +45,7 @@ def verify(
         net = Network.load(network)
         labels = stored(net, str(network))
         dataset = read_for(net, data, str(network), merge=False)  # every row of the file is checked
-        client = _client(scheduler) if scheduler else None
+        client = None if scheduler is None else _client(scheduler)
         start = time.perf_counter()
         try:
             with progress("verifying points", dataset.n, quiet) as bar:
@@ -90,6 +90,8 @@ def verify(
 def _client(address: str) -> Any:
     """A dask.distributed client for ``address``; one line and exit 2 when dask is missing or the
     scheduler does not answer within 10 s."""
+    if not address.strip():
+        fail("--scheduler: empty address; give tcp://host:port")
     try:
         from distributed import Client
     except ImportError:

@@ -51,7 +51,8 @@ def build_in_format(data: Dataset, target: str, *, depth: int | None = None, buc
         net = build_for_format(X, target_Y, target, seed=seed, fixed_depth=depth, bucket_size=bucket_size)
     if classes is not None:
         net = _decoded(net, Y.shape[1])
-    return _rescaled(net, gx, gy).with_meta(exact_in=target, data_grids=[gx, gy])
+    return _rescaled(net, gx, gy).with_meta(exact_in=target, data_grids=[gx, gy], points=data.n,
+                                            data_sha256=data.digest())
 
 
 def _class_index(Y: np.ndarray) -> np.ndarray | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -41,6 +42,7 @@ FORMAT = "exactnet.benchmark"
 VERSION = 1
 ONNX = "onnx/network.onnx"
 DTYPES = ("float64", "float32")
+MIN_TIMEOUT = 0.001  # seconds: instances.csv says how long a verifier may take
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,8 @@ def write_benchmark(path: str | Path, net: Network, instances: Sequence[Instance
     target = Path(path)
     if not instances:
         raise ArgumentError("no instances to write (every point was robust at all radii, or sat at the smallest)")
-    if timeout <= 0:
-        raise ArgumentError(f"`timeout` must be positive, not {timeout}")
+    if not math.isfinite(timeout) or timeout < MIN_TIMEOUT:
+        raise ArgumentError(f"`timeout` must be a finite number of seconds, at least {MIN_TIMEOUT:g}, not {timeout}")
     if target.is_symlink() or (target.exists() and (not target.is_dir() or any(target.iterdir()))):
         raise OutputPathError(f"{target}: exists and is not an empty folder; give a new folder")
     parent = target.parent if str(target.parent) else Path(".")

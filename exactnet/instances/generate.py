@@ -57,7 +57,8 @@ def spread_rows(n: int, points: int) -> list[int]:
     """``points`` rows spread evenly over ``n`` (all of them when points >= n)."""
     if points < 1:
         raise ArgumentError(f"`points` must be at least 1, not {points}")
-    return sorted({i * n // points for i in range(min(points, n))})
+    points = min(points, n)
+    return sorted({i * n // points for i in range(points)})
 
 
 def positive(value: Any, what: str) -> Any:
@@ -75,13 +76,18 @@ def instances(net: Network, data: Dataset, *, points: int = 10, radii: Sequence[
               output: int = 0, progress: Callable[[int, int], None] | None = None) -> list[Instance]:
     """Properties with exact answers around ``points`` data rows spread over ``data``.
 
-    Raises ``ArgumentError`` for a radius or margin <= 0, an output index out of range, or a
-    network whose first-layer rows are not multiples of one row."""
+    Raises ``ArgumentError`` for a radius or margin <= 0, an output index out of range, data
+    other than the network was built from (its ``data_sha256``), or a network whose first-layer
+    rows are not multiples of one row."""
     rs = [positive(r, "radius") for r in radii]
     ds = [positive(d, "margin") for d in gaps]
     if not 0 <= output < net.output_dim:
         raise ArgumentError(f"`output` {output} is not an output of a network with {net.output_dim} output(s)")
     data.check_fits(net.input_dim, net.output_dim)
+    built_on = net.meta.get("data_sha256")
+    if built_on is not None and built_on != data.digest():
+        raise ArgumentError("these data are not the data the network was built from (their SHA-256 differs from the "
+                            "network's data_sha256): the answers would be about other outputs")
     labels = one_hot_labels(data)
     rows = spread_rows(data.n, points)
     found: list[Instance] = []

@@ -296,3 +296,34 @@ def test_a_truncated_or_damaged_network_file_is_its_own_error(tmp_path, cut, fli
 NETWORK = json.dumps({"format": "exactnet.network", "version": 1, "layers": [
     {"weights": [["1", "-2"], ["3/4", "0"]], "bias": ["0", "1"], "activation": "relu"},
     {"weights": [["1", "1"]], "bias": ["-1/3"], "activation": "linear"}]})
+
+
+def test_nonsense_options_are_refused_with_one_line(tmp_path):
+    """An audit found these accepted: a NaN timeout written into instances.csv, an empty
+    scheduler address running locally, a negative --show, --dim 0 planned as d = 5."""
+    from exactnet_cli.main import app
+    from typer.testing import CliRunner
+
+    import exactnet
+    from exactnet.data.synthetic import integer_data
+
+    runner = CliRunner()
+    ds = integer_data(16, 2, 4)
+    data = tmp_path / "d.csv"
+    data.write_text("".join(f"{x[0]},{x[1]},{y[0]}\n" for x, y in zip(ds.X, ds.Y)))
+    net = tmp_path / "n.json"
+    exactnet.build(ds, exact_in="float64").save(net)
+    for value in ("nan", "inf", "1e-300", "-1"):
+        r = runner.invoke(app, ["vnnlib", str(net), str(data), "-o", str(tmp_path / f"b{value}"), "--timeout", value,
+                                "-q"])
+        assert r.exit_code == 2 and "--timeout must be a finite number of seconds" in r.output, (value, r.output)
+        assert not (tmp_path / f"b{value}").exists()
+    r = runner.invoke(app, ["verify", str(net), str(data), "--scheduler", "  "])
+    assert r.exit_code == 2 and "--scheduler: empty address" in r.output
+    r = runner.invoke(app, ["verify", str(net), str(data), "--show", "-1"])
+    assert r.exit_code == 2
+    for dim in ("0", "-1"):
+        r = runner.invoke(app, ["plan", "--points", "100", "--exact-in", "float64", "--dim", dim])
+        assert r.exit_code == 2 and "dim must be at least 1" in r.output, r.output
+    r = runner.invoke(app, ["plan", "--points", "100", "--exact-in", "float64", "--dim", "1", "-f", "json"])
+    assert r.exit_code == 0 and "[0, 100)^1 " in json.loads(r.output)["caption"], r.output

@@ -374,3 +374,26 @@ def test_vnnlib_says_whether_the_float32_evaluation_is_exact_not_only_the_weight
     assert "float32 evaluation │ exact on the data" in said[20][0] and "binary32" in said[20][1]
     assert "float32 evaluation │ NOT exact on the data" in said[300][0] and "binary32" not in said[300][1]
     assert "span 32 > 24" in said[300][0]
+
+
+@given(st.integers(1, 5000), st.integers(1, 200000))
+def test_spread_rows_gives_min_points_n_distinct_rows_over_the_whole_data(n, points):
+    """--points 4000 on 2,000 rows once made instances from rows 0-999 only."""
+    from exactnet.instances.generate import spread_rows
+
+    rows = spread_rows(n, points)
+    assert len(rows) == min(n, points) and rows == sorted(set(rows)) and 0 <= rows[0] and rows[-1] < n
+    if points >= n:
+        assert rows == list(range(n))
+
+
+def test_vnnlib_refuses_data_other_than_the_networks(tmp_path: Path) -> None:
+    """Shifted labels once gave trivially-sat instances without a word."""
+    ds = grid_data(16, 2, 4)
+    net_path = tmp_path / "n.json"
+    exactnet.build(ds, exact_in="float64").save(net_path)
+    shifted = tmp_path / "shifted.csv"
+    shifted.write_text("".join(f"{x[0]},{x[1]},{y[0] + 1}\n" for x, y in zip(ds.X, ds.Y)))
+    result = runner.invoke(app, ["vnnlib", str(net_path), str(shifted), "-o", str(tmp_path / "bm"), "-q"])
+    assert result.exit_code == 2 and "these data are not the data the network was built from" in result.output
+    assert not (tmp_path / "bm").exists()
