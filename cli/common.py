@@ -19,10 +19,10 @@ from exactnet.verifier.span import TARGETS, Arithmetic
 
 WIDE = 200  # table width when stdout is not a terminal (files, pipes): no squeezed or cut cells
 
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, emoji=False)  # ":x:" in a file name stays ":x:"
 if not out.is_terminal:
     out.width = WIDE  # a saved certificate keeps its whole hashes
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2

@@ -23,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help text is plain: ".[dask]" is not a markup tag
 )
 app.command()(demo)
 app.command()(build)

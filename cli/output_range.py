@@ -45,7 +45,8 @@ def range_(
                                        for side, e in (("min", b.min), ("max", b.max))}} for name, b in rows],
         }))
         return
-    t = Table(title=f"exact range over the box ({len(r.ts):,} breakpoints of t = w . x in "
+    points = f"{len(r.ts):,} breakpoint{'' if len(r.ts) == 1 else 's'}"
+    t = Table(title=f"exact range over the box ({points} of t = w . x in "
                     f"[{to_text(r.t_range[0])}, {to_text(r.t_range[1])}])", title_justify="left")
     for col in ("of", "min", "max", "min at", "max at"):
         t.add_column(col)

@@ -37,7 +37,7 @@ def vnnlib(
 
     Regression networks: around each chosen point, the box of each --radius and, for each --margin d, "Y_k >= max + d" (unsat), "Y_k >= max - d" (sat), "Y_k <= min - d" (unsat), "Y_k <= min + d" (sat). One-hot networks: local robustness, "some other class scores at least the label's class", sat or unsat by the exact smallest margin.
 
-    Knots: small inputs dimensions and wide radii give boxes that cross many linear pieces (hard instances); small --margin puts thresholds close to the extremes (hard for float verifiers). Box bounds and thresholds are dyadic with short exact decimals, so the .vnnlib text means exactly what expected.csv assumes."""  # noqa: E501 (typer shows each paragraph as one line)
+    Knobs: small input dimensions and wide radii give boxes that cross many linear pieces (hard instances); small --margin puts thresholds close to the extremes (hard for float verifiers). Box bounds and thresholds are dyadic with short exact decimals, so the .vnnlib text means exactly what expected.csv assumes."""  # noqa: E501 (typer shows each paragraph as one line)
     with user_errors():
         net = Network.load(network)
         dataset = read_for(net, data, str(network))

@@ -176,7 +176,7 @@ def build_exact_in(data: Dataset, target: str, a1: int | None = None, a2: int | 
             return parts.network.with_meta(exact_in=target, span_bound=bound.span, widths_reason=reason)
         tried.append((bound.span if bound.span is not None else 10**9, bound.reason, c1, c2))
     best = min(tried)
-    other = "int64 or rational" if target == "float64" else "rational"
+    other = "int64 or rational" if target == "float64" and best[0] <= LIMITS["int64"] else "rational"
     what = f"span {best[0]}" if best[0] < 10**9 else best[1]
     where = f"widths {best[2]} x {best[3]}" if a1 is not None else \
         f"{len(tried)} width choices up to {max(c1 + c2 for c1, c2 in candidates)} neurons (best {best[2]} x {best[3]})"

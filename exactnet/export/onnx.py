@@ -1,7 +1,7 @@
 """The rounded network as an ONNX model (opset 17): per layer MatMul, Add, and Relu between.
 
 Input ``x`` (batch x inputs), output ``y`` (batch x outputs), both in the float dtype. onnx and
-onnxruntime are optional (``pip install exactnet[onnx]``) and imported only here, when needed.
+onnxruntime are optional (``pip install ".[onnx]"``) and imported only here, when needed.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def _module(name: str) -> Any:
     try:
         return __import__(name)
     except ImportError:
-        raise ExportError(f"the onnx format needs the {name} package: pip install 'exactnet[onnx]'") from None
+        raise ExportError(f'the onnx format needs the {name} package: pip install ".[onnx]"') from None
 
 
 def model_bytes(rounded: RoundedNetwork) -> bytes:

@@ -327,3 +327,29 @@ def test_nonsense_options_are_refused_with_one_line(tmp_path):
         assert r.exit_code == 2 and "dim must be at least 1" in r.output, r.output
     r = runner.invoke(app, ["plan", "--points", "100", "--exact-in", "float64", "--dim", "1", "-f", "json"])
     assert r.exit_code == 0 and "[0, 100)^1 " in json.loads(r.output)["caption"], r.output
+
+
+def test_help_and_messages_show_text_as_written(tmp_path):
+    """Rich markup ate "[dask]" in verify --help and turned ":x:" in a file name into an emoji."""
+    from exactnet_cli.main import app
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    r = runner.invoke(app, ["verify", "--help"], terminal_width=400)
+    assert r.exit_code == 0 and 'pip install ".[dask]"' in r.output
+    r = runner.invoke(app, ["verify", str(tmp_path / "a:x:b.json"), str(tmp_path / "d.csv")])
+    assert r.exit_code == 2 and "a:x:b.json" in r.output and "\u274c" not in r.output
+
+
+def test_no_arithmetic_below_the_rationals_suggests_only_the_rationals():
+    """A span beyond 63 once suggested "--exact-in int64 or rational would work"."""
+    import pytest
+
+    import exactnet
+    from exactnet.errors import CapacityError
+
+    X = [[k * 2**45, (k * k % 5) * 2**44] for k in range(60)]  # binary64 numbers, far apart
+    Y = [(k % 2) * 2**50 + k % 3 for k in range(60)]
+    with pytest.raises(CapacityError, match=r"span (\d+) > 53.*`exact_in` rational would work") as e:
+        exactnet.build(X, Y, exact_in="float64")
+    assert int(str(e.value).split("span ")[1].split(" ")[0]) > 63 and "int64" not in str(e.value)
