@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 
 from exactnet.construct.build import check_arguments
-from exactnet.data.dataset import read
 from exactnet.data.labels import ENCODINGS, read_labelled
+from exactnet.data.readers import read
 from exactnet.errors import CheckFailed
 from exactnet.files import check_writable
 from exactnet.verified import build_verified

@@ -15,9 +15,9 @@ from typing import Any
 
 from exactnet.construct.build import build as _build
 from exactnet.data.dataset import Dataset
-from exactnet.data.dataset import read as read_data
 from exactnet.data.labels import encode as encode_labels
 from exactnet.data.labels import read_labelled
+from exactnet.data.readers import read as read_data
 from exactnet.errors import CheckFailed, DataError, ExactnetError
 from exactnet.export import ExportReport, export_network, min_precision
 from exactnet.network import Layer, Network

@@ -20,17 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exactnet.data.dataset import (
-    Dataset,
-    by_extension,
-    csv_rows,
-    exact_rows,
-    json_lists,
-    load_numpy,
-    numpy_arrays,
-    read,
-    split_columns,
-)
+from exactnet.data.dataset import Dataset, exact_rows
+from exactnet.data.readers import by_extension, csv_rows, json_lists, load_numpy, numpy_arrays, read, split_columns
 from exactnet.errors import DataError, NetworkFileError
 from exactnet.network import Network
 
@@ -121,7 +112,7 @@ def stored(net: Network, source: str = "network") -> tuple[str, tuple[Label, ...
 def read_for(net: Network, path: str | Path, source: str = "network", merge: bool = True) -> Dataset:
     """The data file at ``path`` as ``net`` expects it: for a network built from labels, its
     label column in the stored encoding and class order (``read_labelled``); otherwise the last
-    ``net.output_dim`` columns as outputs (``dataset.read``). ``merge`` as in
+    ``net.output_dim`` columns as outputs (``readers.read``). ``merge`` as in
     ``Dataset.from_rows``. Raises ``DataError`` or ``NetworkFileError`` (naming ``source``)."""
     labels = stored(net, source)
     if labels:

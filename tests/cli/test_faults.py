@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from exactnet.data.dataset import read
 from exactnet.data.labels import read_labelled
+from exactnet.data.readers import read
 from exactnet.data.synthetic import integer_data
 from exactnet.errors import ExactnetError, OutputPathError
 from exactnet.files import write_atomic

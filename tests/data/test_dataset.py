@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from exactnet.data.dataset import Dataset, by_extension, exact_rows, json_lists, load_json, read
+from exactnet.data.dataset import Dataset, exact_rows
 from exactnet.data.integer_rows import IntegerRows
+from exactnet.data.readers import by_extension, json_lists, load_json, read
 from exactnet.errors import DataError
 
 

@@ -10,7 +10,7 @@ from exactnet_cli.main import app
 from typer.testing import CliRunner
 
 from exactnet.construct.theorem3 import build_two_layer
-from exactnet.data.dataset import read
+from exactnet.data.readers import read
 from exactnet.data.synthetic import integer_data
 from exactnet.export import min_precision
 from exactnet.network import Network
