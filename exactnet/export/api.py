@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 from pathlib import Path
 from typing import cast
@@ -49,9 +48,7 @@ def file_bytes(net: Network, rounded: RoundedNetwork | int64.Int64Network, fmt: 
     if isinstance(rounded, int64.Int64Network) and fmt != "json":
         if fmt == "c":
             return int64.c_header(rounded).encode()
-        buf = io.BytesIO()
-        np.savez(buf, **int64.npz_arrays(rounded), meta=np.array(json.dumps(net.meta)))
-        return buf.getvalue()
+        return npz.archive({**int64.npz_arrays(rounded), "meta": np.array(json.dumps(net.meta))})
     if fmt == "npz":
         return npz.npz_bytes(rounded, net.meta)
     if fmt == "onnx":

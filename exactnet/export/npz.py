@@ -29,6 +29,11 @@ def npz_bytes(rounded: RoundedNetwork, meta: dict[str, Any]) -> bytes:
     if isinstance(rounded.dtype, FixedType):
         arrays["frac_bits"] = np.array(rounded.dtype.frac_bits)
         arrays["int_bits"] = np.array(rounded.dtype.int_bits)
+    return archive(arrays)
+
+
+def archive(arrays: dict[str, Any]) -> bytes:
+    """The bytes of an .npz archive of ``arrays``, in their order (every npz this package writes)."""
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     return buf.getvalue()
