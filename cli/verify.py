@@ -37,7 +37,7 @@ def verify(
 ) -> None:
     """Evaluate NETWORK on DATA in exact arithmetic. Exit 0 when every output is exact, 1 otherwise.
 
-    The certificate also says whether float64 and int64 evaluation of NETWORK on DATA are exact (bit span <= 53, <= 63) and which evaluation path ran; float64 matrix products run only where that certificate proves them exact.
+    The certificate also says whether float64, float32, float16, bfloat16 and int64 evaluation of NETWORK on DATA are exact (bit span <= 53, 24, 11, 8, 63 and every number a number of the format) and which evaluation path ran; float32 and float64 matrix products run only where that certificate proves them exact.
 
     A network built with --labels reads DATA's labels with its stored class order; for one-hot
     labels it also reports on how many points the exact output's argmax is the label."""  # noqa: E501 (typer shows each paragraph as one line)
