@@ -69,3 +69,36 @@ def test_simplest_outside():
     assert simplest_below(Q(5, 2)) == 0 and simplest_below(Q(-5, 2)) == -3
     with pytest.raises(ValueError):
         simplest_between(Q(1), Q(1))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1e3", 1000), ("12.5e2", 1250), ("-2.5E+1", -25), ("7e0", 7), ("5.", 5), (".5", Fraction(1, 2)),
+    ("3e-2", Fraction(3, 100)), ("+4.25e1", Fraction(85, 2)), ("1e400", 10**400),
+])
+def test_decimal_text_with_exponents_is_exact(text, expected):
+    """Found by mutation testing: no test read a decimal with a positive exponent (10**e as 11**e)."""
+    assert to_rational(text) == expected
+
+
+def test_the_limits_on_number_text_are_inclusive():
+    from exactnet.rational import MAX_DIGITS, TooLarge
+
+    assert to_rational("1" * MAX_DIGITS) == _long_ones(MAX_DIGITS)
+    with pytest.raises(TooLarge, match=f"number text of {MAX_DIGITS + 1:,} characters"):
+        to_rational("1" * (MAX_DIGITS + 1))
+    assert to_rational(f"1e-{MAX_DIGITS}") == Fraction(1, 10**MAX_DIGITS)
+    with pytest.raises(TooLarge, match="exponent"):
+        to_rational(f"1e-{MAX_DIGITS + 1}")
+    assert to_rational("1e0000001") == 10  # seven exponent digits are allowed
+    with pytest.raises(TooLarge, match="exponent"):
+        to_rational("1e00000001")  # eight are not, whatever their value
+    with pytest.raises(NotExact, match="zero denominator: '3/0'"):
+        to_rational("3/0")
+    for bad in (".", "e5", "+", ""):
+        with pytest.raises(NotExact):
+            to_rational(bad)
+
+
+def _long_ones(n: int) -> int:
+    """The integer of n ones, built without Python's digit limit for int(str)."""
+    return (10**n - 1) // 9

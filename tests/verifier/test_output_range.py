@@ -4,6 +4,7 @@ their witnesses (checked by the tests' own Fraction evaluator), refused with one
 from __future__ import annotations
 
 import random
+import re
 from fractions import Fraction
 
 import pytest
@@ -13,6 +14,7 @@ from oracle import forward, moved
 
 import exactnet
 from exactnet.data.strategies import datasets, rationals
+from exactnet.data.synthetic import integer_data
 from exactnet.errors import ArgumentError
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
@@ -178,3 +180,33 @@ def rank_one_of(net: Network) -> bool:
         return True
     k = next(i for i, v in enumerate(base) if v)
     return all(r == [r[k] / base[k] * v for v in base] for r in rows)
+
+
+def test_every_extremum_names_its_t_and_a_witness_on_it() -> None:
+    """Found by mutation testing: Extremum.t was never read by a test (None passed)."""
+    data = integer_data(40, 3, 5)
+    net = exactnet.build(data, exact_in="float64")
+    lower, upper = [0, 0, 0], [99, 99, 99]
+    r = output_range(net, lower, upper)
+    for bounds in (*r.outputs, r.combination({0: 2})):
+        for e in (bounds.min, bounds.max):
+            assert e.t == sum(w * x for w, x in zip(r.w, e.witness))
+            assert all(lo <= x <= hi for lo, x, hi in zip(lower, e.witness, upper))
+            assert net(e.witness)[0] * (2 if bounds is not r.outputs[0] else 1) == e.value
+    inner = r.witness(r.ts[0] + 1)  # one step up from the lowest corner: not the corner itself
+    assert sum(w * x for w, x in zip(r.w, inner)) == r.ts[0] + 1
+
+
+def test_box_messages_name_the_bound_and_the_coordinate() -> None:
+    data = integer_data(10, 2, 1)
+    net = exactnet.build(data, exact_in="float64")
+    cases = [(([0], [1, 1]), "the box's lower bound has 1 values; the network has 2 inputs"),
+             (([0, 0], [1]), "the box's upper bound has 1 values; the network has 2 inputs"),
+             (([0, "x"], [1, 1]), "lower[1]: "), (([0, 0], [1, "nan"]), "upper[1]: ")]
+    for (lo, hi), message in cases:
+        with pytest.raises(ArgumentError, match=re.escape(message)):
+            output_range(net, lo, hi)
+    with pytest.raises(ArgumentError, match=re.escape("center[1]: ")):
+        box_around([0, "y"], 1)
+    with pytest.raises(ArgumentError, match=re.escape("radius: ")):
+        box_around([0, 0], "z")
