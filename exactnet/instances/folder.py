@@ -32,11 +32,12 @@ from exactnet.export import onnx as onnx_format
 from exactnet.export.dtypes import FLOATS, round_float
 from exactnet.export.rounding import RoundedNetwork, round_network
 from exactnet.instances.generate import Instance
-from exactnet.instances.property import Clause, Property
+from exactnet.instances.property import Clause, Property, answer
 from exactnet.instances.vnnlib_text import text_v1, text_v2
 from exactnet.network import Layer, Network
 from exactnet.rational import NotExact, to_rational, to_text
 from exactnet.verifier.span import TARGETS, Arithmetic
+from exactnet.verifier.sweep import output_range
 
 FORMAT = "exactnet.benchmark"
 VERSION = 1
@@ -174,8 +175,10 @@ def _benchmark_json(instances: Sequence[Instance], dtype: str, evaluation: list[
 
 
 def read_benchmark(path: str | Path) -> tuple[Network, list[Expected]]:
-    """The exact network and the instances of a benchmark folder written by ``write_benchmark``.
-    Raises ``ArgumentError`` naming the file and what is wrong."""
+    """The exact network and the instances of a benchmark folder written by ``write_benchmark``,
+    every expected answer recomputed from the network and the property (exact output ranges):
+    a key that disagrees is refused, never trusted. Raises ``ArgumentError`` naming the file and
+    what is wrong."""
     folder = Path(path)
     meta = folder / "benchmark.json"
     if not meta.is_file():
@@ -187,14 +190,32 @@ def read_benchmark(path: str | Path) -> tuple[Network, list[Expected]]:
         net = Network.load(folder / obj["network"])
         found = []
         for k, i in enumerate(obj["instances"]):
-            clauses = tuple(Clause(int(c["output"]), c["op"], to_rational(c["bound"]),
-                                   None if c["other"] is None else int(c["other"])) for c in i["clauses"])
+            clauses = tuple(_clause(c, net.output_dim, f"{meta}: instance {k + 1}") for c in i["clauses"])
             prop = Property(tuple(map(to_rational, i["lower"])), tuple(map(to_rational, i["upper"])), clauses)
-            if len(prop.lower) != net.input_dim or i["expected"] not in ("sat", "unsat"):
-                raise ArgumentError(f"{meta}: instance {k + 1} does not fit the network or has no sat/unsat answer")
-            found.append(Expected(str(i["name"]), str(i["vnnlib"]), prop, i["expected"]))
-    except (ValueError, KeyError, TypeError, AttributeError, NotExact, NetworkFileError) as e:
+            if len(prop.lower) != net.input_dim or len(prop.upper) != net.input_dim or not clauses \
+                    or i["expected"] not in ("sat", "unsat"):
+                raise ArgumentError(f"{meta}: instance {k + 1} does not fit the network, has no clause or no "
+                                    "sat/unsat answer")
+            recomputed = answer(prop, output_range(net, prop.lower, prop.upper)).verdict
+            if recomputed != i["expected"]:
+                raise ArgumentError(f"{meta}: instance {k + 1} ({i['name']}) says {i['expected']}, but the network "
+                                    f"and its property give {recomputed}: the answer key does not hold")
+            found.append(Expected(str(i["name"]), str(i["vnnlib"]), prop, recomputed))
+    except (ValueError, KeyError, TypeError, AttributeError, NotExact, NetworkFileError, RecursionError) as e:
         if isinstance(e, ArgumentError):
             raise
         raise ArgumentError(f"{meta}: malformed ({type(e).__name__}: {str(e)[:120]})") from None
     return net, found
+
+
+def _clause(c: Any, outputs: int, where: str) -> Clause:
+    """One clause of benchmark.json, every field checked: outputs in range, op ">=" or "<="."""
+    op, output, other = c["op"], c["output"], c["other"]
+    for name, index in (("output", output), ("other", other)):
+        if index is None and name == "other":
+            continue
+        if type(index) is not int or not 0 <= index < outputs:
+            raise ArgumentError(f"{where}: clause {name} {index!r} is not an output of a network with {outputs}")
+    if op not in (">=", "<="):
+        raise ArgumentError(f"{where}: clause op {op!r}, expected '>=' or '<='")
+    return Clause(output, op, to_rational(c["bound"]), other)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -397,3 +398,70 @@ def test_vnnlib_refuses_data_other_than_the_networks(tmp_path: Path) -> None:
     result = runner.invoke(app, ["vnnlib", str(net_path), str(shifted), "-o", str(tmp_path / "bm"), "-q"])
     assert result.exit_code == 2 and "these data are not the data the network was built from" in result.output
     assert not (tmp_path / "bm").exists()
+
+
+@pytest.fixture(scope="module")
+def bench_folder(tmp_path_factory) -> Path:
+    ds = grid_data(16, 2, 4)
+    net = exactnet.build(ds, exact_in="float64")
+    folder = tmp_path_factory.mktemp("bench") / "bm"
+    write_benchmark(folder, net, instances(net, ds, points=2, radii=[Q(1, 2)], gaps=[1]))
+    return folder
+
+
+def _edited(folder: Path, tmp_path: Path, edit) -> Path:
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    obj = json.loads((copy / "benchmark.json").read_text())
+    edit(obj)
+    (copy / "benchmark.json").write_text(json.dumps(obj))
+    return copy
+
+
+def test_a_flipped_answer_key_is_refused_never_scored(bench_folder: Path, tmp_path: Path) -> None:
+    def flip(obj):
+        first = obj["instances"][0]
+        first["expected"] = "unsat" if first["expected"] == "sat" else "sat"
+
+    copy = _edited(bench_folder, tmp_path, flip)
+    with pytest.raises(ArgumentError, match=r"instance 1 \(.*\) says (sat|unsat), but the network and its property "
+                                            r"give (sat|unsat): the answer key does not hold"):
+        read_benchmark(copy)
+    (tmp_path / "results").mkdir()
+    r = runner.invoke(app, ["score", str(copy), str(tmp_path / "results")])
+    assert r.exit_code == 2 and "the answer key does not hold" in r.output
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda o: o["instances"][0]["clauses"][0].update(output=7), "clause output 7 is not an output"),
+    (lambda o: o["instances"][0]["clauses"][0].update(output=-1), "clause output -1 is not an output"),
+    (lambda o: o["instances"][0]["clauses"][0].update(op="=="), "clause op '==', expected"),
+    (lambda o: o["instances"][0].update(clauses=[]), "has no clause"),
+])
+def test_malformed_clauses_are_one_line_errors(bench_folder: Path, tmp_path: Path, edit, message) -> None:
+    with pytest.raises(ArgumentError, match=re.escape(message)):
+        read_benchmark(_edited(bench_folder, tmp_path, edit))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.integers(-3, 9) | st.text(max_size=4) | st.floats(),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                 max_size=3), max_leaves=8),
+       st.sampled_from(["expected", "clauses", "lower", "upper", "name", "instances", "network", "version"]))
+def test_no_benchmark_json_makes_the_reader_raise_anything_but_its_one_line_error(bench_folder, value, key):
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "copy"
+        shutil.copytree(bench_folder, copy)
+        obj = json.loads((copy / "benchmark.json").read_text())
+        target = obj if key in ("instances", "network", "version") else obj["instances"][0]
+        target[key] = value
+        (copy / "benchmark.json").write_text(json.dumps(obj))
+        try:
+            read_benchmark(copy)
+        except ArgumentError as e:
+            assert "\n" not in str(e)
