@@ -107,7 +107,7 @@ def write_benchmark(path: str | Path, net: Network, instances: Sequence[Instance
     m = net.output_dim
     for inst in instances:
         files[f"vnnlib/{inst.name}.vnnlib"] = text_v1(inst.property, m)
-        files[f"vnnlib2/{inst.name}.vnnlib"] = text_v2(inst.property, m, dtype)
+        files[f"vnnlib2/{inst.name}.vnnlib"] = text_v2(inst.property, m)
     t = f"{timeout:g}"
     files["instances.csv"] = "".join(f"{ONNX},vnnlib/{i.name}.vnnlib,{t}\n" for i in instances)
     files["instances_vnnlib2.csv"] = "".join(f"{ONNX},vnnlib2/{i.name}.vnnlib,{t}\n" for i in instances)

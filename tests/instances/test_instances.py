@@ -121,7 +121,9 @@ def test_vnnlib_2_parses_with_the_vnnlib_package_and_1_0_does_not(classifier) ->
     net, ds = classifier
     for inst in instances(net, ds, points=2) + instances(*_regression_small(), points=1, radii=[1]):
         m = len(inst.answer.witness) and (3 if inst.kind == "robust" else 1)
-        query = vnnlib.parse_query_string(text_v2(inst.property, m, "float64"))
+        text = text_v2(inst.property, m)
+        assert f"(declare-input X real [{len(inst.property.lower)}])" in text
+        query = vnnlib.parse_query_string(text)
         case, = vnnlib.compat.transform(query)
         assert [tuple(map(to_rational, b)) for b in case.input_box] == list(zip(inst.property.lower,
                                                                                  inst.property.upper))
