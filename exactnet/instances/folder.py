@@ -187,7 +187,7 @@ def read_benchmark(path: str | Path) -> tuple[Network, list[Expected]]:
         obj = json.loads(meta.read_text())
         if obj.get("format") != FORMAT or obj.get("version") != VERSION:
             raise ArgumentError(f"{meta}: not an {FORMAT} version {VERSION} file")
-        net = Network.load(folder / obj["network"])
+        net = Network.load(_inside(folder, obj["network"], meta))
         found = []
         for k, i in enumerate(obj["instances"]):
             clauses = tuple(_clause(c, net.output_dim, f"{meta}: instance {k + 1}") for c in i["clauses"])
@@ -200,7 +200,10 @@ def read_benchmark(path: str | Path) -> tuple[Network, list[Expected]]:
             if recomputed != i["expected"]:
                 raise ArgumentError(f"{meta}: instance {k + 1} ({i['name']}) says {i['expected']}, but the network "
                                     f"and its property give {recomputed}: the answer key does not hold")
-            found.append(Expected(str(i["name"]), str(i["vnnlib"]), prop, recomputed))
+            name = str(i["name"])
+            if not name or "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
+                raise ArgumentError(f"{meta}: instance {k + 1} name {name[:40]!r} is not a plain file name")
+            found.append(Expected(name, str(i["vnnlib"]), prop, recomputed))
     except (ValueError, KeyError, TypeError, AttributeError, NotExact, NetworkFileError, RecursionError) as e:
         if isinstance(e, ArgumentError):
             raise
@@ -219,3 +222,11 @@ def _clause(c: Any, outputs: int, where: str) -> Clause:
     if op not in (">=", "<="):
         raise ArgumentError(f"{where}: clause op {op!r}, expected '>=' or '<='")
     return Clause(output, op, to_rational(c["bound"]), other)
+
+
+def _inside(folder: Path, name: Any, meta: Path) -> Path:
+    """``folder / name`` when it is a regular file inside ``folder`` (no link out, no ..)."""
+    path = folder / str(name)
+    if path.is_symlink() or folder.resolve() not in path.resolve().parents or not path.is_file():
+        raise ArgumentError(f"{meta}: network {str(name)[:60]!r} is not a regular file inside {folder}")
+    return path

@@ -80,14 +80,23 @@ def score(benchmark: str | Path, results: str | Path, tolerance: Any = TOLERANCE
 
 
 def _result_file(folder: Path, name: str) -> Path | None:
-    return next((folder / (name + s) for s in SUFFIXES if (folder / (name + s)).is_file()), None)
+    """The instance's result file: a regular file directly inside ``folder`` (not a link, never
+    outside it), or None."""
+    for suffix in SUFFIXES:
+        path = folder / (name + suffix)
+        if path.is_file() and not path.is_symlink() and path.parent.resolve() == folder.resolve():
+            return path
+    return None
 
 
 def _one(net: Network, e: Expected, folder: Path, tol: Any) -> Scored:
     path = _result_file(folder, e.name)
     if path is None:
         return Scored(e.name, e.verdict, "missing", UNKNOWN, "no result file")
-    verdict, x = parse_result(path, net.input_dim)
+    try:
+        verdict, x = parse_result(path, net.input_dim)
+    except ArgumentError as bad:  # one malformed file is that instance's error, never the end of the run
+        return Scored(e.name, e.verdict, "error", UNKNOWN, f"malformed result file: {bad}")
     if verdict not in ("sat", "unsat"):
         return Scored(e.name, e.verdict, verdict, UNKNOWN, "")
     if verdict == "unsat":
@@ -100,8 +109,8 @@ def _one(net: Network, e: Expected, folder: Path, tol: Any) -> Scored:
             return Scored(e.name, e.verdict, verdict, WRONG, "the counterexample holds exactly: expected answer wrong")
         return Scored(e.name, e.verdict, verdict, CORRECT, "counterexample exact")
     miss = max(outside, short)
-    misses = [f"X outside the box by {float(outside):.3g}"] if outside > 0 else []
-    misses += [f"exact outputs miss the unsafe region by {float(short):.3g}"] if short > 0 else []
+    misses = [f"X outside the box by {_short(outside)}"] if outside > 0 else []
+    misses += [f"exact outputs miss the unsafe region by {_short(short)}"] if short > 0 else []
     what = " and ".join(misses)
     if e.verdict == "sat" and miss <= tol:
         return Scored(e.name, e.verdict, verdict, CORRECT, f"counterexample within tolerance: {what}", True)
@@ -139,6 +148,15 @@ def parse_result(path: Path, inputs: int) -> tuple[str, tuple[Any, ...]]:
         what = f"no value for X_{missing[0]}" if missing else f"X_{max(xs)} beyond the {inputs} inputs"
         raise ArgumentError(f"{path}: sat without a complete counterexample ({what})")
     return verdict, tuple(xs[i] for i in range(inputs))
+
+
+def _short(q: Any) -> str:
+    """A positive rational in 3 significant digits, at any magnitude (1e305 ** 2 overflows float)."""
+    n, d = int(q.numerator), int(q.denominator)
+    e = n.bit_length() - d.bit_length()
+    if -1000 < e < 1000:
+        return f"{n / d:.3g}"
+    return f"about 2^{e}"
 
 
 def write_result(path: str | Path, verdict: str, x: Sequence[Any] = (), y: Sequence[Any] = ()) -> None:

@@ -257,10 +257,37 @@ def test_score_bad_folders_exit_2(regression, tmp_path: Path) -> None:
     (res / "0000_row0_above.txt").write_text("sat\n((X_0 1))\n")
     for args, message in (([str(tmp_path), str(res)], "no benchmark.json"),
                           ([str(bm), str(tmp_path / "none")], "no such results folder"),
-                          ([str(bm), str(res)], "0000_row0_above.txt: sat without a complete counterexample"),
                           ([str(bm), str(res), "--tolerance", "-1"], "--tolerance must be >= 0")):
         result = runner.invoke(app, ["score", *args])
         assert result.exit_code == 2 and message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_malformed_or_escaping_result_file_is_that_instances_error_never_the_end_of_the_run(
+        regression, tmp_path: Path) -> None:
+    """A malformed file once aborted the whole run (exit 2); a counterexample of 1e305 raised
+    OverflowError; result files behind links were read."""
+    net, ds = regression
+    bm = tmp_path / "bm"
+    found = instances(net, ds, points=2, radii=[1])
+    write_benchmark(bm, net, found)
+    res = tmp_path / "res"
+    res.mkdir()
+    names = [i.name for i in found]
+    (res / f"{names[0]}.txt").write_text("sat\n((X_0 1))\n")
+    (res / f"{names[1]}.txt").write_text("timed-out\n")
+    (res / f"{names[2]}.txt").write_text("sat\n((X_0 1e305) (X_1 1e305))\n")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("unsat\n")
+    (res / f"{names[3]}.txt").symlink_to(outside)
+    result = score(bm, res)
+    rows = {r.name: r for r in result.rows}
+    assert rows[names[0]].reported == "error" and "sat without a complete counterexample" in rows[names[0]].detail
+    assert rows[names[1]].reported == "error" and "line 1 is 'timed-out'" in rows[names[1]].detail
+    assert rows[names[0]].outcome == rows[names[1]].outcome == "unknown"
+    assert rows[names[2]].reported == "sat" and "about 2^" in rows[names[2]].detail  # far outside the box
+    assert rows[names[3]].reported == "missing"  # a link is not read
+    cli = runner.invoke(app, ["score", str(bm), str(res)])
+    assert cli.exit_code in (0, 1) and "Traceback" not in cli.output
 
 
 def test_missing_results_are_unknown(regression, tmp_path: Path) -> None:
@@ -441,6 +468,8 @@ def test_a_flipped_answer_key_is_refused_never_scored(bench_folder: Path, tmp_pa
     (lambda o: o["instances"][0]["clauses"][0].update(output=-1), "clause output -1 is not an output"),
     (lambda o: o["instances"][0]["clauses"][0].update(op="=="), "clause op '==', expected"),
     (lambda o: o["instances"][0].update(clauses=[]), "has no clause"),
+    (lambda o: o["instances"][0].update(name="../../etc/passwd"), "is not a plain file name"),
+    (lambda o: o.update(network="../bm/network.json"), "is not a regular file inside"),
 ])
 def test_malformed_clauses_are_one_line_errors(bench_folder: Path, tmp_path: Path, edit, message) -> None:
     with pytest.raises(ArgumentError, match=re.escape(message)):
