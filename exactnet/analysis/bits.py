@@ -16,17 +16,17 @@ rational inputs with large denominators make the projection, and everything afte
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+from exactnet.construct.one_layer import build_one_layer
 from exactnet.construct.theorem3 import build_two_layer
 from exactnet.data.dataset import Dataset
 from exactnet.data.synthetic import integer_data
 
 MEASURE_LIMIT = 2048
+OUTPUTS_MEASURED = 16  # the one-layer interpolant is measured on at most this many outputs
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,12 @@ def _two_layer_measured(n: int, a1: int, a2: int, dim: int, outputs: int) -> int
 def two_layer_bits(points: int, a1: int, a2: int, dim: int = 1, outputs: int = 1) -> BitsEstimate:
     """Largest-parameter bits of the two-hidden-layer construction with widths (a1, a2).
 
-    With ``outputs`` m > 1 and more than ``MEASURE_LIMIT`` points, each output's group is
+    With ``outputs`` m > 1 and more than ``MEASURE_LIMIT`` points (or more than 4 ``MEASURE_LIMIT``
+    numbers of outputs to build on), each output's group is
     predicted as a scalar construction on a1 * (a2 div m) points with a2 div m neurons
     (Theorem 4 builds exactly that per output)."""
-    if points <= MEASURE_LIMIT and (outputs == 1 or multi_output_available()):
+    measurable = points <= MEASURE_LIMIT and points * outputs <= 4 * MEASURE_LIMIT  # the build's data stay small
+    if measurable:
         return BitsEstimate(_two_layer_measured(points, a1, a2, dim, outputs), "measured")
     if outputs > 1:
         q = a2 // outputs
@@ -79,28 +81,18 @@ def two_layer_bits(points: int, a1: int, a2: int, dim: int = 1, outputs: int = 1
     return BitsEstimate(max(1, round(icept + slope * a1)), method)
 
 
-def one_layer_available() -> bool:
-    """Whether the one-hidden-layer builder (``exactnet.construct.one_layer``) is installed."""
-    return importlib.util.find_spec("exactnet.construct.one_layer") is not None
-
-
-def multi_output_available() -> bool:
-    """Whether the several-output builder (``exactnet.construct.multi_output``) is installed."""
-    return importlib.util.find_spec("exactnet.construct.multi_output") is not None
-
-
 @lru_cache(maxsize=64)
 def _one_layer_measured(n: int, dim: int, outputs: int) -> int:
-    build = importlib.import_module("exactnet.construct.one_layer").build_one_layer
-    return build(synthetic(n, dim, outputs), seed=0).bit_stats()["largest_bits"]
+    return build_one_layer(synthetic(n, dim, outputs), seed=0).bit_stats()["largest_bits"]
 
 
 def one_layer_bits(points: int, dim: int = 1, outputs: int = 1) -> BitsEstimate:
     """Largest-parameter bits of the one-hidden-layer interpolant on ``points`` points: measured
     up to ``MEASURE_LIMIT`` points, else a line in log2 N through builds at a quarter of that
     and at it (its size grows with the projection's, about log2 N)."""
-    if not one_layer_available() or points < 2:
+    if points < 2:
         return BitsEstimate(None, "n/a")
+    outputs = min(outputs, OUTPUTS_MEASURED)  # every output's weights are built alike
     if points <= MEASURE_LIMIT:
         return BitsEstimate(_one_layer_measured(points, dim, outputs), "measured")
     ns = [MEASURE_LIMIT // 4, MEASURE_LIMIT]

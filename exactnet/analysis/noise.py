@@ -14,7 +14,6 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 
-from exactnet.analysis.bits import one_layer_available
 from exactnet.analysis.plan import nodes_text
 from exactnet.analysis.report import Column, Report
 from exactnet.construct.theorem3 import build_two_layer
@@ -84,7 +83,7 @@ def noise_fits(points: list[int], dim: int, seed: int = 0, decimals: int = 3,
     for n in points:
         data = gaussian_data(n, dim, seed, decimals)
         fits.append(fit(data, build_two_layer(data, seed=seed), "two hidden layers"))
-        if one_layer and n <= ONE_LAYER_LIMIT and one_layer_available():
+        if one_layer and n <= ONE_LAYER_LIMIT:
             from exactnet.construct.one_layer import build_one_layer
 
             fits.append(fit(data, build_one_layer(data, seed=seed), "one hidden layer"))

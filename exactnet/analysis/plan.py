@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from exactnet.analysis.bits import (
     MEASURE_LIMIT,
     BitsEstimate,
-    multi_output_available,
-    one_layer_available,
     one_layer_bits,
     two_layer_bits,
 )
@@ -100,11 +98,10 @@ def plan_points(points: int, outputs: int = 1, dim: int = 1, alternatives: int =
     for arch in two_layer_candidates(points, outputs, dim, alternatives):
         a1, a2 = arch.widths
         est = two_layer_bits(points, a1, a2, dim, outputs) if predict_bits else BitsEstimate(None, "not asked")
-        constructive = outputs == 1 or multi_output_available()
-        rows.append(_row(arch, est, constructive, "Theorem 3" if outputs == 1 else "Theorem 4"))
+        rows.append(_row(arch, est, True, "Theorem 3" if outputs == 1 else "Theorem 4"))
     one = Architecture((max(points - 1, 1),), outputs, dim)
     est = one_layer_bits(points, dim, outputs) if predict_bits else BitsEstimate(None, "not asked")
-    rows.append(_row(one, est, one_layer_available(), "interpolant"))
+    rows.append(_row(one, est, True, "interpolant"))
     two = rows[0]
     summary = (
         ("points", points), ("outputs", outputs), ("input dimension", dim),
@@ -121,7 +118,6 @@ def plan_points(points: int, outputs: int = 1, dim: int = 1, alternatives: int =
                  f"measured up to {MEASURE_LIMIT:,} points, above that extrapolated from smaller builds; built: "
                  "exactnet constructs this row"),
         summary=summary,
-        notes=_availability_notes(outputs),
     )
 
 
@@ -152,7 +148,6 @@ def plan_budget(neurons: int, outputs: int = 1, dim: int = 1) -> Report:
         summary=(("neurons", neurons), ("outputs", outputs), ("input dimension", dim),
                  ("one hidden layer", f"{one_layer_capacity(neurons):,} points"),
                  ("best split", f"{' or '.join(top)}: {best:,} points")),
-        notes=_availability_notes(outputs),
     )
 
 
@@ -177,17 +172,6 @@ def _row(arch: Architecture, est: BitsEstimate, constructive: bool, by: str) -> 
     return {"layers": len(arch.widths), "nodes": arch.nodes, "widths": arch.widths, "neurons": arch.neurons,
             "capacity": arch.capacity, "parameters": arch.parameters, "bits": est.bits, "bits_method": est.method,
             "constructive": constructive, "by": by}
-
-
-def _availability_notes(outputs: int) -> tuple[str, ...]:
-    notes = []
-    if outputs > 1 and not multi_output_available():
-        notes.append("several outputs: capacities follow Theorem 4; this installation has no several-output "
-                     "builder yet, so those rows are not built")
-    if not one_layer_available():
-        notes.append("one hidden layer: the capacity is classical; this installation has no one-hidden-layer "
-                     "builder yet, so that row is not built")
-    return tuple(notes)
 
 
 def _check(**sizes: int) -> None:
