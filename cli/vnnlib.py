@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from exactnet.data.labels import read_for
-from exactnet.instances.folder import write_benchmark
+from exactnet.instances.folder import check_network, write_benchmark
 from exactnet.instances.generate import instances, one_hot_labels
 from exactnet.network import Network
 from exactnet.verifier.dyadic import arithmetic
@@ -40,6 +40,7 @@ def vnnlib(
     Knobs: small input dimensions and wide radii give boxes that cross many linear pieces (hard instances); small --margin puts thresholds close to the extremes (hard for float verifiers). Box bounds and thresholds are dyadic with short exact decimals, so the .vnnlib text means exactly what expected.csv assumes."""  # noqa: E501 (typer shows each paragraph as one line)
     with user_errors():
         net = Network.load(network)
+        check_network(net, dtype)  # before the work: a network the dtype would round is refused at once
         dataset = read_for(net, data, str(network))
         with progress("exact answers", min(points, dataset.n), quiet) as bar:
             found = instances(net, dataset, points=points, radii=radius, gaps=margin or [1], output=output_index,

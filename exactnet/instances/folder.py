@@ -73,6 +73,16 @@ def check_onnx_exact(net: Network, rounded: RoundedNetwork, instances: Sequence[
                 raise ArgumentError(f"instance {inst.name}: box bound {to_text(q)} is not exact in {dtype}")
 
 
+def check_network(net: Network, dtype: str) -> RoundedNetwork:
+    """The network rounded to the ONNX ``dtype``, checked before any instance is computed:
+    ``ArgumentError`` for an unknown dtype or a weight the dtype would change."""
+    if dtype not in DTYPES:
+        raise ArgumentError(f"`dtype` {dtype}: use float64 or float32")
+    rounded = round_network(net, FLOATS[dtype])
+    check_onnx_exact(net, rounded, ())
+    return rounded
+
+
 def _first_difference(layer: Layer, back: Layer) -> str:
     for i, (row, again) in enumerate(zip(layer.weights, back.weights)):
         for j, (w, v) in enumerate(zip(row, again)):
@@ -98,9 +108,7 @@ def write_benchmark(path: str | Path, net: Network, instances: Sequence[Instance
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise OutputPathError(f"{target}: cannot write, folder {parent} does not exist")
-    if dtype not in DTYPES:
-        raise ArgumentError(f"`dtype` {dtype}: use float64 or float32")
-    rounded = round_network(net, FLOATS[dtype])
+    rounded = check_network(net, dtype)
     check_onnx_exact(net, rounded, instances)
     model = onnx_format.model_bytes(rounded)
     files = {ONNX: model, "network.json": json.dumps(net.to_json(), indent=1) + "\n"}

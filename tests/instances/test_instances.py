@@ -496,3 +496,31 @@ def test_no_benchmark_json_makes_the_reader_raise_anything_but_its_one_line_erro
             read_benchmark(copy)
         except ArgumentError as e:
             assert "\n" not in str(e)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200).map(str.encode) | st.binary(max_size=200))
+def test_no_result_file_makes_the_reader_raise_anything_but_its_one_line_error(content: bytes) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "r.txt"
+        path.write_bytes(content)
+        try:
+            verdict, x = parse_result(path, 2)
+            assert verdict in ("sat", "unsat", "timeout", "unknown", "error") and len(x) in (0, 2)
+        except ArgumentError as e:
+            assert "\n" not in str(e)
+
+
+@given(st.sampled_from(["sat", "SAT", "violated"]), st.lists(st.sampled_from(
+    ["1e305", "-1e-320", "0x1p3", "1/0", "nan", "inf", "9" * 400, "1e99999999", "-0", "+.5e-3"]), min_size=2,
+    max_size=2))
+def test_counterexample_values_of_any_size_are_read_exactly_or_refused(tmp_path_factory, head, values) -> None:
+    path = tmp_path_factory.mktemp("r") / "r.txt"
+    path.write_text(f"{head}\n((X_0 {values[0]}) (X_1 {values[1]}))\n")
+    try:
+        verdict, x = parse_result(path, 2)
+        assert verdict == "sat" and len(x) == 2
+    except ArgumentError as e:
+        assert "\n" not in str(e) and str(path) in str(e)
