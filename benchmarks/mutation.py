@@ -3,7 +3,7 @@
 ``python -m benchmarks.mutation`` runs ``mutmut run`` (modules, copied files and the fast test files
 each mutant is tried against are in pyproject.toml, ``[tool.mutmut]``) and writes
 benchmarks/results/mutation.md: per module the mutants, killed, survived and those no selected test
-reaches. Names narrow a run: ``python -m benchmarks.mutation "exactnet.span*"``. ``--report-only``
+reaches. Names narrow a run: ``python -m benchmarks.mutation "exactnet.verifier.span*"``. ``--report-only``
 rewrites the table from the results of an earlier or interrupted run (mutmut keeps them in
 mutants/ and resumes where it stopped). ``--retry`` tries the stored survivors, unreached and untried
 mutants again after tests were added. ``mutmut show NAME`` prints a mutant. Property tests run
@@ -27,8 +27,9 @@ KILLED = {"killed", "timeout", "segfault"}
 
 
 def module_of(name: str) -> str:
-    """``exactnet.verify.x_certify__mutmut_3`` and ``exactnet.verify.xǁCertificateǁto_json__mutmut_1``
-    both belong to ``exactnet.verify``."""
+    """``exactnet.verifier.certificate.x_verify__mutmut_3`` and
+    ``exactnet.verifier.certificate.xǁCertificateǁto_json__mutmut_1`` both belong to
+    ``exactnet.verifier.certificate``."""
     head = name.split("__mutmut_")[0]
     parts = head.split(".")
     return ".".join(parts[:-1])
@@ -124,7 +125,7 @@ KINDS = [  # (kind, pattern on "mutant name: changed line"): survivors of these 
 
 KILLED_SINCE = {  # survivors that a test outside the selection kills (checked by applying each by hand)
     "exactnet.verifier.general.x_run__mutmut_74": DASK,
-    "exactnet.verifier.dyadic.x_certificate__mutmut_19": DASK,
+    "exactnet.verifier.dyadic.x_arithmetic__mutmut_19": DASK,
 }
 
 
@@ -165,7 +166,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report-only", action="store_true", help="tabulate the stored results, run nothing")
     parser.add_argument("--jobs", type=int, default=2, help="mutants tried at once")
-    parser.add_argument("names", nargs="*", help='mutants to try (wildcards: "exactnet.verify*"); default all')
+    parser.add_argument("names", nargs="*", help='mutants to try (wildcards: "exactnet.verifier*"); default all')
     parser.add_argument("--retry", action="store_true",
                         help="try again every stored survivor, unreached and untried mutant (after adding tests)")
     args = parser.parse_args()
