@@ -123,10 +123,9 @@ KINDS = [  # (kind, pattern on "mutant name: changed line"): survivors of these 
 ]
 
 
-KILLED_SINCE = {  # survivors that a test outside the selection kills (checked by applying each by hand)
-    "exactnet.verifier.general.x_run__mutmut_74": DASK,
-    "exactnet.verifier.dyadic.x_arithmetic__mutmut_19": DASK,
-}
+KILLED_SINCE: dict[str, str] = {}  # survivors a test outside the selection kills (checked by applying each by hand);
+# mutmut numbers mutants per function, so the entries go when the function changes (the verifier package
+# refactor renumbered the two dask survivors: re-check them on the next full run)
 
 
 def kind(name: str, line: str) -> str:
