@@ -11,6 +11,7 @@ benchmarks/results/engine_findings/NAME/. Needs pip install ".[engines,bench]".
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 
 import numpy as np
@@ -46,21 +47,27 @@ CASES = (  # name, data, exact_in of the build, dtype the engines run
 
 
 def keep_finding(slug: str, net: exactnet.Network, data: Dataset, dtype: str, engine: str) -> str:
-    """The network and data of a finding, and the command that reproduces it."""
-    folder = FINDINGS / f"{slug}-{engine}"
-    folder.mkdir(parents=True, exist_ok=True)
-    net.save(folder / "network.json")
-    X = np.array([[int(v) for v in x] for x in data.X], dtype=np.int64)
-    Y = np.array([[int(v) for v in y] for y in data.Y], dtype=np.int64)
-    np.savez(folder / "data.npz", X=X, Y=Y)
+    """The network and data of a finding (one folder per network and dtype), and a line per engine
+    with the command that reproduces it."""
+    folder = FINDINGS / f"{slug}-{dtype}"
+    readme = folder / "README.md"
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        net.save(folder / "network.json")
+        X = np.array([[int(v) for v in x] for x in data.X], dtype=np.int64)
+        Y = np.array([[int(v) for v in y] for y in data.Y], dtype=np.int64)
+        np.savez(folder / "data.npz", X=X, Y=Y)
+        readme.write_text(f"# Engines not exact on a network certified exact in {dtype}\n\n"
+                          "Reproduce in this folder (exit 1):\n\n")
     command = f"exactnet engines network.json data.npz --dtype {dtype} --engine {engine}"
-    (folder / "README.md").write_text(f"# {engine} is not exact on a network certified exact in {dtype}\n\n"
-                                      f"Reproduce in this folder: `{command}` (exit 1).\n")
+    readme.write_text(readme.read_text() + f"    {command}\n")
     return str(folder.relative_to(RESULTS.parent.parent))
 
 
 def main() -> None:
     rows, found = [], []
+    if FINDINGS.exists():
+        shutil.rmtree(FINDINGS)  # this run's findings only
     for title, make, exact_in, dtype in CASES:
         data = make()
         net = exactnet.build(data, exact_in=exact_in)
@@ -73,7 +80,7 @@ def main() -> None:
             where = ""
             if r.finding:
                 where = keep_finding(slug, net, data, dtype, r.engine)
-                found.append(where)
+                found.append(f"{where} ({r.engine})")
             rows.append([title, dtype, "required" if r.required else "measured", r.engine, r.version or "-",
                          r.status, f"{r.wrong:,}" if r.status in ("exact", "not exact") else "-", worst, per,
                          where or "-"])
