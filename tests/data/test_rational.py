@@ -102,3 +102,11 @@ def test_the_limits_on_number_text_are_inclusive():
 def _long_ones(n: int) -> int:
     """The integer of n ones, built without Python's digit limit for int(str)."""
     return (10**n - 1) // 9
+
+
+def test_shown_quotes_text_whole_up_to_its_limit_and_cuts_it_after():
+    from exactnet.rational import shown
+
+    assert shown("x" * 40) == repr("x" * 40)
+    assert shown("x" * 41) == f"{'x' * 40!r}... (41 characters)"
+    assert shown("y" * 5000, limit=3) == "'yyy'... (5,000 characters)"
