@@ -47,7 +47,7 @@ def file_bytes(net: Network, rounded: RoundedNetwork | int64.Int64Network, fmt: 
     """The exported file's content."""
     if isinstance(rounded, int64.Int64Network) and fmt != "json":
         if fmt == "c":
-            return int64.c_header(rounded).encode()
+            return c.int64_header(rounded).encode()
         return npz.archive({**int64.npz_arrays(rounded), "meta": np.array(json.dumps(net.meta))})
     if fmt == "npz":
         return npz.npz_bytes(rounded, net.meta)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from exactnet.export.dtypes import ExportError, FixedType, FloatType, check_format_dtype
+from exactnet.export.int64 import Int64Network
 from exactnet.export.rounding import RoundedNetwork
 
 C_TYPES = {"float32": ("float", "f"), "float64": ("double", "")}  # C99 type and literal suffix
@@ -33,11 +34,7 @@ def header(rounded: RoundedNetwork) -> str:
         f"#define EXACTNET_MAX_WIDTH {max(sizes)}",
     ]
     lines += _fixed_prelude(dt) if isinstance(dt, FixedType) else _float_prelude(dt)
-    for k, (W, b) in enumerate(rounded.arrays, start=1):
-        lit = _literal(dt)
-        rows = ",\n    ".join("{" + ", ".join(lit(v) for v in row) + "}" for row in W.tolist())
-        lines += [f"static const exactnet_t exactnet_w{k}[{W.shape[0]}][{W.shape[1]}] = {{\n    {rows}}};",
-                  f"static const exactnet_t exactnet_b{k}[{b.shape[0]}] = {{{', '.join(lit(v) for v in b.tolist())}}};"]
+    lines += _arrays(rounded.arrays, "exactnet_t", _literal(dt))
     lines += ["", "static long exactnet_forward(const exactnet_t in[EXACTNET_INPUTS],"
                   " exactnet_t out[EXACTNET_OUTPUTS])",
               "{", *(f"    exactnet_t buf{j}[EXACTNET_MAX_WIDTH];" for j in range(min(len(rounded.arrays) - 1, 2))),
@@ -56,6 +53,16 @@ def header(rounded: RoundedNetwork) -> str:
         ]
     lines += ["    return count;", "}", "", "#endif", ""]
     return "\n".join(lines)
+
+
+def _arrays(arrays: Any, ctype: str, lit: Callable[[Any], str]) -> list[str]:
+    """The weights and biases of every layer as C arrays of ``ctype`` (``lit`` writes one value)."""
+    lines = []
+    for k, (W, b) in enumerate(arrays, start=1):
+        rows = ",\n    ".join("{" + ", ".join(lit(v) for v in row) + "}" for row in W.tolist())
+        lines += [f"static const {ctype} exactnet_w{k}[{W.shape[0]}][{W.shape[1]}] = {{\n    {rows}}};",
+                  f"static const {ctype} exactnet_b{k}[{b.shape[0]}] = {{{', '.join(lit(v) for v in b.tolist())}}};"]
+    return lines
 
 
 def _literal(dt: FixedType | FloatType) -> Callable[[Any], str]:
@@ -130,3 +137,38 @@ def _fixed_prelude(fx: FixedType) -> list[str]:
         "    return (exactnet_t)q;",
         "}", "",
     ]
+
+
+def int64_header(net: Int64Network) -> str:
+    """A C99 header: ``void exactnet_forward(const int64_t in[], int64_t out[])`` taking
+    ``x * 2^EXACTNET_INPUT_EXP`` and giving ``y * 2^EXACTNET_OUTPUT_EXP``."""
+    sizes = [net.arrays[0][0].shape[1]] + [W.shape[0] for W, _ in net.arrays]
+    lines = [
+        f"/* exactnet network, exact int64: {' -> '.join(map(str, sizes))}, relu between layers.",
+        "   Inputs are x * 2^EXACTNET_INPUT_EXP, outputs y * 2^EXACTNET_OUTPUT_EXP (exact integers); the",
+        "   int64 certificate proves that no product or sum overflows on the data it was made for. */",
+        "#ifndef EXACTNET_NETWORK_H", "#define EXACTNET_NETWORK_H", "", "#include <stdint.h>", "",
+        f"#define EXACTNET_INPUTS {sizes[0]}", f"#define EXACTNET_OUTPUTS {sizes[-1]}",
+        f"#define EXACTNET_MAX_WIDTH {max(sizes)}",
+        f"#define EXACTNET_INPUT_EXP {net.grids[0]}", f"#define EXACTNET_OUTPUT_EXP {net.grids[-1]}", "",
+    ]
+    lines += _arrays(net.arrays, "int64_t", _int64_literal)
+    lines += ["", "static void exactnet_forward(const int64_t in[EXACTNET_INPUTS], int64_t out[EXACTNET_OUTPUTS])",
+              "{", "    int64_t buf0[EXACTNET_MAX_WIDTH], buf1[EXACTNET_MAX_WIDTH];",
+              "    const int64_t *x = in;", "    int64_t *y;", "    int64_t acc;", "    int o, i;"]
+    for k, ((W, _), act) in enumerate(zip(net.arrays, net.activations), start=1):
+        target = "out" if k == len(net.arrays) else ("buf0" if k % 2 else "buf1")
+        lines += [
+            f"    y = {target};",
+            f"    for (o = 0; o < {W.shape[0]}; ++o) {{",
+            f"        acc = exactnet_b{k}[o];",
+            f"        for (i = 0; i < {W.shape[1]}; ++i) acc += exactnet_w{k}[o][i] * x[i];",
+            f"        y[o] = {'acc > 0 ? acc : 0' if act == 'relu' else 'acc'};",
+            "    }", "    x = y;",
+        ]
+    lines += ["}", "", "#endif", ""]
+    return "\n".join(lines)
+
+
+def _int64_literal(v: int) -> str:
+    return "INT64_MIN" if v == -(1 << 63) else f"INT64_C({v})"

@@ -70,44 +70,6 @@ def outputs(net: Int64Network, data: Dataset) -> list[list[Any]]:
     return [[Q(int(v)) / unit for v in row] for row in forward(net, scaled_inputs(net, data.X))]
 
 
-def c_header(net: Int64Network) -> str:
-    """A C99 header: ``void exactnet_forward(const int64_t in[], int64_t out[])`` taking
-    ``x * 2^EXACTNET_INPUT_EXP`` and giving ``y * 2^EXACTNET_OUTPUT_EXP``."""
-    sizes = [net.arrays[0][0].shape[1]] + [W.shape[0] for W, _ in net.arrays]
-    lines = [
-        f"/* exactnet network, exact int64: {' -> '.join(map(str, sizes))}, relu between layers.",
-        "   Inputs are x * 2^EXACTNET_INPUT_EXP, outputs y * 2^EXACTNET_OUTPUT_EXP (exact integers); the",
-        "   int64 certificate proves that no product or sum overflows on the data it was made for. */",
-        "#ifndef EXACTNET_NETWORK_H", "#define EXACTNET_NETWORK_H", "", "#include <stdint.h>", "",
-        f"#define EXACTNET_INPUTS {sizes[0]}", f"#define EXACTNET_OUTPUTS {sizes[-1]}",
-        f"#define EXACTNET_MAX_WIDTH {max(sizes)}",
-        f"#define EXACTNET_INPUT_EXP {net.grids[0]}", f"#define EXACTNET_OUTPUT_EXP {net.grids[-1]}", "",
-    ]
-    for k, (W, b) in enumerate(net.arrays, start=1):
-        rows = ",\n    ".join("{" + ", ".join(_literal(v) for v in row) + "}" for row in W.tolist())
-        lines += [f"static const int64_t exactnet_w{k}[{W.shape[0]}][{W.shape[1]}] = {{\n    {rows}}};",
-                  f"static const int64_t exactnet_b{k}[{b.shape[0]}] = {{{', '.join(map(_literal, b.tolist()))}}};"]
-    lines += ["", "static void exactnet_forward(const int64_t in[EXACTNET_INPUTS], int64_t out[EXACTNET_OUTPUTS])",
-              "{", "    int64_t buf0[EXACTNET_MAX_WIDTH], buf1[EXACTNET_MAX_WIDTH];",
-              "    const int64_t *x = in;", "    int64_t *y;", "    int64_t acc;", "    int o, i;"]
-    for k, ((W, _), act) in enumerate(zip(net.arrays, net.activations), start=1):
-        target = "out" if k == len(net.arrays) else ("buf0" if k % 2 else "buf1")
-        lines += [
-            f"    y = {target};",
-            f"    for (o = 0; o < {W.shape[0]}; ++o) {{",
-            f"        acc = exactnet_b{k}[o];",
-            f"        for (i = 0; i < {W.shape[1]}; ++i) acc += exactnet_w{k}[o][i] * x[i];",
-            f"        y[o] = {'acc > 0 ? acc : 0' if act == 'relu' else 'acc'};",
-            "    }", "    x = y;",
-        ]
-    lines += ["}", "", "#endif", ""]
-    return "\n".join(lines)
-
-
-def _literal(v: int) -> str:
-    return "INT64_MIN" if v == -(1 << 63) else f"INT64_C({v})"
-
-
 def npz_arrays(net: Int64Network) -> dict[str, Any]:
     """The archive's arrays: W1, b1, ... (int64), the grids and the activations."""
     arrays: dict[str, Any] = {"dtype": np.array(NAME), "activations": np.array(net.activations),

@@ -23,6 +23,7 @@ from exactnet.data.dataset import Dataset
 from exactnet.data.synthetic import integer_data
 from exactnet.errors import CapacityError, DataError
 from exactnet.export import ExportError
+from exactnet.export.c import int64_header
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
 from exactnet.verifier import span, verify
@@ -323,7 +324,7 @@ def test_c_double_and_int64_headers_compiled_by_gcc_are_exact(float_exact_case, 
     form = int64.build(net, data)
     (tmp_path / "i").mkdir()
     xi = int64.scaled_inputs(form, data.X)
-    lines = run_c(int64.c_header(form), [[str(v) for v in x] for x in xi.tolist()], tmp_path / "i", fixed=True,
+    lines = run_c(int64_header(form), [[str(v) for v in x] for x in xi.tolist()], tmp_path / "i", fixed=True,
                   driver=MAIN_INT64)
     unit = 2 ** form.grids[-1]
     assert [[Fraction(int(v), unit) for v in line.split()] for line in lines] == \
