@@ -78,17 +78,14 @@ from exactnet.data.integer_rows import FLOAT_EXACT, INT_SAFE
 from exactnet.errors import ArgumentError, CapacityError, InvariantError
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
+from exactnet.verifier.span import FLOATS, Format, odd_and_power
 
 try:  # optional: sparse products make the exact forward pass fast; dense numpy otherwise
     from scipy import sparse as _sparse
 except ImportError:  # pragma: no cover
     _sparse = None
 
-FORMATS: dict[str, tuple[int, float]] = {  # precision p (significand bits), largest finite value
-    "float32": (24, 3.4028234663852886e38),
-    "float16": (11, 65504.0),
-    "bfloat16": (8, 3.3895313892515355e38),
-}
+FORMATS = {"float32": "binary32", "float16": "binary16", "bfloat16": "bfloat16"}  # span.FLOATS' names
 T_DRAWS = 8  # coarse rows tried per scale
 T_MAX_SCALE = 1 << 20
 LOCAL_DRAWS = 48  # local rows tried per bucket and scale
@@ -148,10 +145,11 @@ def build_for_format(X: np.ndarray, Y: np.ndarray, fmt: str, seed: int = 0, fixe
     ``CapacityError`` (naming the smallest span reached) when none is found."""
     if fmt not in FORMATS:
         raise ArgumentError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
-    p, largest = FORMATS[fmt]
+    f = FLOATS[FORMATS[fmt]]
+    p = f.precision
     X, Y = _check(X, Y)
     for what, A in (("input", X), ("output", Y)):
-        bad = [int(v) for v in np.unique(A) if not _representable(int(v), p, largest)]
+        bad = [int(v) for v in np.unique(A) if not _representable(int(v), f)]
         if bad:
             raise CapacityError(f"{fmt}: {what} value {bad[0]} is not representable")
     N = X.shape[0]
@@ -166,7 +164,7 @@ def build_for_format(X: np.ndarray, Y: np.ndarray, fmt: str, seed: int = 0, fixe
 
         def attempt(q: int, depth: int = depth, tried: dict = tried) -> _Built | None:
             if q not in tried:
-                tried[q] = _attempt(X, Y, depth, q, seed, p, largest)
+                tried[q] = _attempt(X, Y, depth, q, seed, f)
             return tried[q][0]
 
         while q >= 1:
@@ -188,7 +186,7 @@ def build_for_format(X: np.ndarray, Y: np.ndarray, fmt: str, seed: int = 0, fixe
             if cand is not None and (best is None or (cand.neurons, cand.dense) < (best.neurons, best.dense)):
                 best = cand
     if best is None:
-        wider = "float32" if smallest is not None and smallest <= FORMATS["float32"][0] and fmt != "float32" \
+        wider = "float32" if smallest is not None and smallest <= FLOATS["binary32"].precision and fmt != "float32" \
             else "float64"
         raise CapacityError(f"{fmt}: no bucketed network has every span <= {p} (smallest span reached: {smallest}); "
                             f"`exact_in` {wider} would work")
@@ -196,10 +194,11 @@ def build_for_format(X: np.ndarray, Y: np.ndarray, fmt: str, seed: int = 0, fixe
     return _to_network(best)
 
 
-def _attempt(X: np.ndarray, Y: np.ndarray, depth: int, q: int, seed: int, p: int,
-             largest: float) -> tuple[_Built | None, int | None, bool]:
-    """One build for a p-bit format: (the network if it fits, else None; its largest span;
-    whether the layers before the zig-zag layer overflow)."""
+def _attempt(X: np.ndarray, Y: np.ndarray, depth: int, q: int, seed: int,
+             f: Format) -> tuple[_Built | None, int | None, bool]:
+    """One build for the float format ``f``: (the network if it fits, else None; its largest
+    span; whether the layers before the zig-zag layer overflow)."""
+    p = f.precision
     try:
         t_weight = (0.01 if depth == 4 else 0.1) if p > 11 else 1.0  # small formats: narrow t first
         b = _build(X, Y, depth, q, seed, t_weight, "range" if p > 11 else "chains")
@@ -207,7 +206,7 @@ def _attempt(X: np.ndarray, Y: np.ndarray, depth: int, q: int, seed: int, p: int
         return None, None, False
     top = max(b.spans)
     numbers = np.unique(np.concatenate([np.concatenate([W.ravel(), c]) for W, c in b.mats]))
-    good = top <= p and all(_representable(int(v), p, largest) for v in numbers)
+    good = top <= f.precision and all(_representable(int(v), f) for v in numbers)
     return (b if good else None), top, max(b.spans[:-2]) > p
 
 
@@ -245,14 +244,9 @@ def _int_array(v: Any) -> np.ndarray:
     return a
 
 
-def _representable(v: int, p: int, largest: float) -> bool:
-    """Integer v is a p-bit float number of at most ``largest`` magnitude."""
-    a = abs(v)
-    if a == 0:
-        return True
-    if a > largest:
-        return False
-    return (a >> ((a & -a).bit_length() - 1)).bit_length() <= p
+def _representable(v: int, f: Format) -> bool:
+    """Integer v is a number of the float format ``f`` (``span.Format``)."""
+    return v == 0 or f.holds(*odd_and_power(Q(v)))
 
 
 def _to_network(b: _Built) -> Network:
