@@ -125,8 +125,8 @@ def verify(net: Network, data: Dataset, *, engine: str | None = None, keep: int 
     float64 matrix products where their certificate holds on every block, prefix sums when
     every first-layer row of a dyadic network is a multiple of one row, the int64 form for
     other dyadic networks, the piecewise interpolation for rank-one networks with one or two
-    hidden layers, FLINT otherwise); a
-    path's name starts the list there ("python": the plain general evaluator).
+    hidden layers, FLINT otherwise); a path's name starts the list there ("python": the plain
+    general evaluator).
     ``Certificate.engine`` names the path that ran. ``client`` (a ``dask.distributed.Client``)
     runs every block as a task on its cluster instead; ``jobs`` > 1 splits the blocks of points
     over that many local worker processes (``blocks.run_blocks``: a script calls this under
