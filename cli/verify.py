@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.table import Table
@@ -14,6 +13,7 @@ from exactnet.errors import ExactnetError
 from exactnet.network import Network
 from exactnet.rational import to_text
 from exactnet.verifier import verify as check
+from exactnet.verifier.blocks import connect
 from exactnet.verifier.general import evaluate_all
 
 from .common import EXIT_CHECK_FAILED, arithmetic_rows, fail, out, progress, table, user_errors
@@ -45,7 +45,7 @@ def verify(
         net = Network.load(network)
         labels = stored(net, str(network))
         dataset = read_for(net, data, str(network), merge=False)  # every row of the file is checked
-        client = None if scheduler is None else _client(scheduler)
+        client = None if scheduler is None else connect(scheduler)
         start = time.perf_counter()
         try:
             with progress("verifying points", dataset.n, quiet) as bar:
@@ -85,18 +85,3 @@ def verify(
         failures.add_row(str(f.index), *(", ".join(map(to_text, v)) for v in (f.expected, f.got, f.difference)))
     out.print(failures)
     raise typer.Exit(EXIT_CHECK_FAILED)
-
-
-def _client(address: str) -> Any:
-    """A dask.distributed client for ``address``; one line and exit 2 when dask is missing or the
-    scheduler does not answer within 10 s."""
-    if not address.strip():
-        fail("--scheduler: empty address; give tcp://host:port")
-    try:
-        from distributed import Client
-    except ImportError:
-        fail('--scheduler needs dask.distributed: pip install ".[dask]"')
-    try:
-        return Client(address, timeout="10s")
-    except (OSError, TimeoutError, ValueError) as e:
-        fail(f"--scheduler {address}: cannot connect ({str(e).splitlines()[0][:120]})")

@@ -11,6 +11,7 @@ method, so a script calling this with ``jobs`` > 1 does so under ``if __name__ =
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +21,7 @@ from exactnet.errors import ArgumentError
 from exactnet.progress import Progress
 
 WINDOW = 2  # blocks in flight per worker
+CONNECT_SECONDS = 10.0  # how long a dask scheduler may take to answer
 
 
 _kept: list[Any] = [None]  # a pool worker's shared part
@@ -90,3 +92,34 @@ def _keep(shared: Any) -> None:
 
 def _call_kept(fn: Callable[[Any, Any], Any], item: Any) -> Any:
     return fn(_kept[0], item)
+
+
+def connect(address: str, seconds: float = CONNECT_SECONDS) -> Any:
+    """A ``dask.distributed.Client`` for the scheduler at ``address``. Raises ``ArgumentError``
+    for an empty address, a missing dask, or a scheduler that does not answer as one within
+    ``seconds`` (a server that accepts and stays silent, an HTTP or SSH server, garbage: dask's
+    own timeout does not cover the handshake, so the attempt runs in a thread given that long)."""
+    if not address.strip():
+        raise ArgumentError("`scheduler`: empty address; give tcp://host:port")
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ArgumentError('`scheduler` needs dask.distributed: pip install ".[dask]"') from None
+    found: dict[str, Any] = {}
+
+    def attempt() -> None:
+        try:
+            found["client"] = Client(address, timeout=f"{seconds}s")
+        except BaseException as e:  # whatever the far end makes dask raise is the reason, in one line
+            found["error"] = e
+
+    thread = threading.Thread(target=attempt, daemon=True)
+    thread.start()
+    thread.join(seconds + 2)
+    if "client" in found:
+        return found["client"]
+    error = found.get("error")
+    why = f"no answer within {seconds:g} s" if error is None else \
+        f"{type(error).__name__}: {(str(error).splitlines() or [''])[0][:120]}"
+    raise ArgumentError(f"`scheduler` {address}: cannot connect ({why})")
+

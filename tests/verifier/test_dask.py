@@ -82,3 +82,42 @@ def test_the_span_certificate_of_the_general_path_runs_on_the_cluster_too(client
     functions = {task["key"].split("-")[0] for task in stream.data}
     assert "_block" in functions and len(functions) >= 2, functions  # the general blocks and the span blocks
     _same(verify(net, data, engine="flint"), cert)
+
+
+def test_a_scheduler_that_accepts_and_stays_silent_or_speaks_http_is_one_line_not_a_hang(tmp_path):
+    """A silent server held verify for 122 s (dask's timeout misses the handshake); an HTTP
+    server made dask try to allocate 3 EiB. Real sockets on this machine, a real process."""
+    import socket
+    import subprocess
+    import sys
+    import threading
+
+    data = tmp_path / "d.csv"
+    data.write_text("1,2,3\n4,5,6\n7,8,9\n")
+    exactnet.build([[1, 2], [4, 5], [7, 8]], [3, 6, 9], exact_in="float64").save(tmp_path / "n.json")
+    for reply in (b"", b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" + b"\xff" * 64):
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(4)
+        held: list[socket.socket] = []
+
+        def serve(server=server, reply=reply, held=held) -> None:
+            while True:
+                try:
+                    conn, _ = server.accept()
+                except OSError:
+                    return
+                held.append(conn)
+                if reply:
+                    conn.sendall(reply)
+
+        threading.Thread(target=serve, daemon=True).start()
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        proc = subprocess.run([sys.executable, "-m", "exactnet_cli.main", "verify", str(tmp_path / "n.json"),
+                               str(data), "--scheduler", address, "-q"], capture_output=True, text=True, timeout=90)
+        server.close()
+        for conn in held:
+            conn.close()
+        assert proc.returncode == 2, proc.stderr
+        assert f"--scheduler {address}: cannot connect" in proc.stderr and "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1  # and no hang: the run above has a time limit
