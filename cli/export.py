@@ -9,9 +9,9 @@ from typing import Any
 import typer
 
 from exactnet.data.labels import read_for
-from exactnet.export import ExportReport, PrecisionReport, export_network, min_precision, parse_dtype, parse_format
-from exactnet.export.dtypes import check_format_dtype, check_tolerance
-from exactnet.files import check_writable
+from exactnet.export import ExportReport, PrecisionReport, export_network, min_precision
+from exactnet.export.api import check_request
+from exactnet.export.dtypes import check_tolerance
 from exactnet.network import Network
 
 from .common import EXIT_CHECK_FAILED, fail, out, table, user_errors
@@ -34,10 +34,8 @@ def export(
     Exit 1 when the max error exceeds --tolerance (no file is written); exit 2 for bad input.
     """
     with user_errors():
-        check_tolerance(tolerance, positive=precision)
-        if tolerance is not None and data is None:
-            fail("--tolerance needs --data: the error is measured on the data")
         if precision:
+            check_tolerance(tolerance, positive=True)
             if data is None or tolerance is None:
                 fail("--min-precision needs --data and --tolerance")
             net = Network.load(network)
@@ -48,10 +46,8 @@ def export(
             return
         if output is None:
             fail("give the file to write with -o/--output")
-        dt = parse_dtype(dtype)
-        check_writable(output, [network, *([data] if data is not None else [])])
-        fmt_name = parse_format(fmt, output)
-        check_format_dtype(fmt_name, dt)
+        dt, fmt_name = check_request(output, dtype, fmt, tolerance, data is not None,
+                                     [network, *([data] if data is not None else [])])
         net = Network.load(network)
         dataset = read_for(net, data, str(network)) if data is not None else None
         report = export_network(net, output, dt, fmt_name, data=dataset, tolerance=tolerance)

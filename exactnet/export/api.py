@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
@@ -24,7 +25,7 @@ from exactnet.export.dtypes import (
 )
 from exactnet.export.measure import ExportReport, error_stats, measure
 from exactnet.export.rounding import RoundedNetwork
-from exactnet.files import write_atomic
+from exactnet.files import check_writable, write_atomic
 from exactnet.network import Network
 
 FORMATS = ("npz", "onnx", "c", "json")
@@ -58,6 +59,22 @@ def file_bytes(net: Network, rounded: RoundedNetwork | int64.Int64Network, fmt: 
     return (json.dumps(net.to_json(), indent=1) + "\n").encode()
 
 
+def check_request(path: str | Path, dtype: str | DType, fmt: str | None, tolerance: float | None,
+                  with_data: bool, inputs: Sequence[str | Path] = ()) -> tuple[DType, str]:
+    """What ``export_network`` is asked for, checked before any network or data is read: the
+    dtype and the format (from ``path``'s suffix when None). Raises ``ExportError`` for an
+    unknown dtype or format, a dtype the format cannot carry, a bad tolerance or one without
+    data, ``OutputPathError`` for a path that cannot be written (one of ``inputs`` included)."""
+    dt = parse_dtype(dtype) if isinstance(dtype, str) else dtype
+    check_writable(path, inputs)
+    fmt = parse_format(fmt, path)
+    check_format_dtype(fmt, dt)
+    check_tolerance(tolerance)
+    if tolerance is not None and not with_data:
+        raise ExportError("`tolerance` needs `data`: the error is measured on the data")
+    return dt, fmt
+
+
 def export_network(net: Network, path: str | Path, dtype: str | DType = "float64", fmt: str | None = None,
                    data: Dataset | None = None, tolerance: float | None = None) -> ExportReport:
     """Round ``net`` to ``dtype``, measure it on ``data`` (if given) and write ``path`` in ``fmt``
@@ -67,12 +84,7 @@ def export_network(net: Network, path: str | Path, dtype: str | DType = "float64
 
     Raises ``ExportError`` for an unknown dtype or format, a dtype the format cannot carry, a
     tolerance without data, or a fixed format that cannot hold a weight."""
-    dt = parse_dtype(dtype) if isinstance(dtype, str) else dtype
-    fmt = parse_format(fmt, path)
-    check_format_dtype(fmt, dt)
-    check_tolerance(tolerance)
-    if tolerance is not None and data is None:
-        raise ExportError("`tolerance` needs `data`: the error is measured on the data")
+    dt, fmt = check_request(path, dtype, fmt, tolerance, data is not None)
     report, rounded = measure(net, dt, data)
     content = file_bytes(net, rounded, fmt)
     if fmt == "onnx" and data is not None and _have("onnxruntime"):
