@@ -54,7 +54,8 @@ because every layer's non-negative bound is checked below 2^53; Python integers 
 ``build_for_format`` tries depth 4 then 3, bucket sizes descending by 0.8 from
 min(cap, 2 sqrt(N)) (cap 512 / 48 / 4 for float32 / float16 / bfloat16; by 1 for float16 and
 bfloat16, whose builds are quick) with a bisection between the last failure and the first
-success; B3t stops when its gating layer overflows.
+success, and when the first size tried fits, four sizes above it (``ABOVE``); B3t stops when
+its gating layer overflows.
 
 Not done: a second level of buckets (past about 10^5 points the s x s gate layers dominate);
 left-facing knots around a pivot for B3t (its gating span C x range(t) limits it near 10^4);
@@ -86,6 +87,7 @@ except ImportError:  # pragma: no cover
     _sparse = None
 
 FORMATS = {"float32": "binary32", "float16": "binary16", "bfloat16": "bfloat16"}  # span.FLOATS' names
+ABOVE = (1.05, 1.1, 1.15, 1.2)  # bucket sizes tried above the first that fits, as its multiples
 T_DRAWS = 8  # coarse rows tried per scale
 T_MAX_SCALE = 1 << 20
 LOCAL_DRAWS = 48  # local rows tried per bucket and scale
@@ -180,6 +182,9 @@ def build_for_format(X: np.ndarray, Y: np.ndarray, fmt: str, seed: int = 0, fixe
             while hi - lo > max(1, lo // 16):
                 mid = (lo + hi) // 2
                 lo, hi = (mid, hi) if attempt(mid) is not None else (lo, mid)
+        if ok is not None and fail_q is None and bucket_size is None:
+            for grow in ABOVE:  # the first size that fits is not always the fewest neurons: a few larger ones
+                attempt(min(N, cap, round(ok * grow)))
         for cand, top, _ in tried.values():
             if top is not None:
                 smallest = top if smallest is None else min(smallest, top)
