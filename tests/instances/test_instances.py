@@ -524,3 +524,13 @@ def test_counterexample_values_of_any_size_are_read_exactly_or_refused(tmp_path_
         assert verdict == "sat" and len(x) == 2
     except ArgumentError as e:
         assert "\n" not in str(e) and str(path) in str(e)
+
+
+def test_benchmark_json_nested_100000_deep_is_a_one_line_error(bench_folder: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "deep"
+    shutil.copytree(bench_folder, copy)
+    (copy / "benchmark.json").write_text('{"format": ' + "[" * 100000 + "]" * 100000 + "}")
+    with pytest.raises(ArgumentError, match="benchmark.json: malformed \\(RecursionError"):
+        read_benchmark(copy)
