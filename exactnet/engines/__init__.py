@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from exactnet.data.dataset import Dataset
-from exactnet.engines.adapters import ENGINES
+from exactnet.engines.adapters import ENGINES, Engine
 from exactnet.errors import ArgumentError
 from exactnet.export import onnx as onnx_format
 from exactnet.export.dtypes import FLOATS
@@ -111,7 +111,8 @@ def _inputs(data: Dataset, dtype: str) -> np.ndarray:
     return X
 
 
-def _one(e, model: Path, inputs: Path, data: Dataset, required: bool, timeout: float, tmp: Path) -> EngineResult:
+def _one(e: Engine, model: Path, inputs: Path, data: Dataset, required: bool, timeout: float,
+         tmp: Path) -> EngineResult:
     base = {"engine": e.name, "version": e.version(), "settings": e.settings, "required": required,
             "lowers_precision": e.lowers_precision}
     if base["version"] is None:
