@@ -5,7 +5,7 @@ A network that memorizes the data exactly reproduces the data's sum of squares e
 chi-square variable with N degrees of freedom, about N); a model that fits only part of the
 noise falls short. Data are drawn by ``random.Random(seed).gauss`` and rounded to ``decimals``
 decimal places, so every value is an exact rational; the sums are computed exactly by
-``evaluate.evaluate_all``, the verifier's own general evaluator.
+``verifier.general.evaluate_all``, the verifier's own general evaluator.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ class Regions:
 
 def activation_patterns(net: Network, X: Sequence[Sequence[Any]]) -> list[list[tuple[bool, ...]]]:
     """For every hidden layer, the on/off vector of every point (exact evaluation,
-    ``evaluate.preactivations``)."""
+    ``verifier.general.preactivations``)."""
     return [[tuple(z > 0 for z in row) for row in layer] for layer in preactivations(net, X)[:-1]]
 
 

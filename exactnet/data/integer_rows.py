@@ -88,7 +88,8 @@ class IntegerRows(Sequence[tuple[Any, ...]]):
             self._max_abs = max(abs(int(a.max())), abs(int(a.min()))) if a.size else 0
         return self._max_abs
 
-    def odd_parts(self, block: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def odd_parts(block: np.ndarray) -> np.ndarray:
         """Each |value| of ``block`` with its trailing zero bits removed (0 stays 0), as uint64."""
         a = np.abs(block.astype(np.int64)).astype(np.uint64) if block.dtype.kind == "i" else block.astype(np.uint64)
         low = a & (~a + np.uint64(1))  # the lowest set bit (0 for 0)

@@ -49,7 +49,7 @@ def effective_roundoff(ft: FloatType) -> Any:
 def float_bound(net: Network, ft: FloatType, X: Sequence[Sequence[Any]],
                 pre: Sequence[Sequence[Sequence[Any]]]) -> np.ndarray:
     """Bound (object array N x outputs of mpfr, possibly inf) for ``net`` rounded to ``ft`` and
-    evaluated in ``ft`` on inputs ``X``; ``pre`` are the exact pre-activations (``evaluate.preactivations``)."""
+    evaluated in ``ft`` on inputs ``X``; ``pre`` are the exact pre-activations (``verifier.general.preactivations``)."""
     u = effective_roundoff(ft)
     inf = gmpy2.inf()
     big = _up(ft.max_finite)

@@ -1,21 +1,21 @@
 """Exact evaluation of a dyadic network on its data, and its bit-span certificate (``span``).
 
-Three paths compute the same integers, the outputs in units of ``2^-G_L``:
+Four paths compute the same integers, the outputs in units of ``2^-G_L``:
 
-* ``float64``: when every weight, bias and input is a binary64 number, each block of points
-  runs through numpy's float64 matrix products, and each layer's bound is checked against
-  ``2^(53 - G_l)`` first (``span.float_layer``). Where it holds, nothing was rounded: the result
-  is a proof. A block where it fails sends every block to the integer path.
+* ``float32`` and ``float64``: when every weight, bias and input is a number of the format,
+  each block of points runs through numpy's matrix products in it, and each layer's bound is
+  checked against ``2^(precision - G_l)`` first (``span.float_layer``). Where it holds, nothing
+  was rounded: the result is a proof. A block where it fails sends every block to the next path.
 * ``prefix``: when every first-layer row is a multiple of one row, layers 1 and 2 by prefix
-  sums over the sorted knots (``verify_prefix``: O(a2) per point instead of O(a1 a2)), the rest
-  as in ``integer``.
+  sums over the sorted knots (``prefix``: O(a2) per point instead of O(a1 a2)), the rest as in
+  ``integer``.
 * ``integer``: the int64 form of the network (``span.integer_layers``) on the inputs scaled to
   integers. A layer runs in numpy int64 when a float64 estimate of its bound is below 2^62
   (the estimate's relative error is far below 2, so no partial sum can overflow); otherwise in
   FLINT's exact integer matrices.
 
-Each records every layer's bound, so the spans and the binary64 / int64 verdicts come out of the
-same pass. This module imports nothing from ``exactnet.construct``.
+Each records every layer's bound, so the spans and every format's verdict come out of the same
+pass. This module imports nothing from ``exactnet.construct``.
 """
 
 from __future__ import annotations
@@ -124,8 +124,9 @@ def _raw_blocks(X: Sequence[Sequence[Any]]) -> Iterator[Any]:
 
 
 def float_block(shared: Any, rows: Any) -> tuple[list[float], Outputs] | None:
-    """One block of binary64 inputs (``_raw_blocks``) through the network in float64: the layers'
-    bounds and the exact outputs, or None when some layer's bound is not certified on the block."""
+    """One block of inputs (``_raw_blocks``) through the network in the float format of
+    ``shared``: the layers' bounds and the exact outputs, or None when some layer's bound is not
+    certified on the block."""
     layers, g, fmt = shared
     A = _floats(rows).astype(DTYPES[fmt])
     bounds = []

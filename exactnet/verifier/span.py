@@ -88,7 +88,6 @@ class Format:
 
 FLOATS = {f.name: f for f in (Format("binary64", 53, 1023, 1074), Format("binary32", 24, 127, 149),
                               Format("binary16", 11, 15, 24), Format("bfloat16", 8, 127, 133))}
-FLOAT64_SPAN = FLOATS["binary64"].precision
 TARGETS = ("rational", *FLOATS, "int64")  # every arithmetic a verdict is given for
 ALIASES = {"float64": "binary64", "float32": "binary32", "float16": "binary16"}
 
@@ -194,11 +193,6 @@ def representable(q: Any, fmt: str = "binary64") -> bool:
     return not d & (d - 1) and FLOATS[fmt].holds(*odd_and_power(q))
 
 
-def is_binary64(q: Any) -> bool:
-    """True when the rational ``q`` is exactly an IEEE binary64 number (normal or subnormal)."""
-    return representable(q, "binary64")
-
-
 def _grid(values: Sequence[Any], what: str, start: int = 0) -> tuple[int | None, str]:
     """The finest grid exponent over the nonzero ``values`` (None if all are 0), or a reason
     naming the first that is not dyadic (``what`` and its index counted from ``start``)."""
@@ -236,18 +230,6 @@ def grids(net: Network, X: Sequence[Sequence[Any]]) -> tuple[Grids | None, str]:
         ws.append(fw)
         gs.append(prev)
     return Grids(first, tuple(ws), tuple(gs)), ""
-
-
-def small_integers(X: Sequence[Sequence[Any]], fmt: str) -> bool:
-    """True when ``X`` is ``IntegerRows`` of integers up to ``2^precision`` in magnitude: every
-    input is then a number of the float format ``fmt``, known without looking at each cell."""
-    f = FLOATS[fmt]
-    return isinstance(X, IntegerRows) and X.max_abs() <= 1 << min(f.precision, f.max_exponent)
-
-
-def binary64_integers(X: Sequence[Sequence[Any]]) -> bool:
-    """``small_integers`` for binary64: integer inputs up to 2^53."""
-    return small_integers(X, "binary64")
 
 
 def not_representable(net: Network, X: Sequence[Sequence[Any]]) -> dict[str, str]:
@@ -300,11 +282,6 @@ def integer_misfits(X: IntegerRows) -> dict[str, tuple[int, int, int]]:
                 break
             start += len(block)
     return found
-
-
-def not_binary64(net: Network, X: Sequence[Sequence[Any]]) -> str:
-    """"" when every weight, bias and input is a binary64 number, else the first that is not."""
-    return not_representable(net, X).get("binary64", "")
 
 
 def integer_layers(net: Network, g: Grids) -> list[tuple[list[list[int]], list[int]]]:
