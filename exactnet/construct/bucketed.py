@@ -79,7 +79,7 @@ from exactnet.data.integer_rows import FLOAT_EXACT, INT_SAFE
 from exactnet.errors import ArgumentError, CapacityError, InvariantError
 from exactnet.network import Layer, Network
 from exactnet.rational import Q
-from exactnet.verifier.span import FLOATS, Format, odd_and_power
+from exactnet.verifier.span import FLOATS, Format, representable
 
 try:  # optional: sparse products make the exact forward pass fast; dense numpy otherwise
     from scipy import sparse as _sparse
@@ -151,7 +151,7 @@ def build_for_format(X: np.ndarray, Y: np.ndarray, fmt: str, seed: int = 0, fixe
     p = f.precision
     X, Y = _check(X, Y)
     for what, A in (("input", X), ("output", Y)):
-        bad = [int(v) for v in np.unique(A) if not _representable(int(v), f)]
+        bad = [int(v) for v in np.unique(A) if not representable(Q(int(v)), f.name)]
         if bad:
             raise CapacityError(f"{fmt}: {what} value {bad[0]} is not representable")
     N = X.shape[0]
@@ -211,7 +211,7 @@ def _attempt(X: np.ndarray, Y: np.ndarray, depth: int, q: int, seed: int,
         return None, None, False
     top = max(b.spans)
     numbers = np.unique(np.concatenate([np.concatenate([W.ravel(), c]) for W, c in b.mats]))
-    good = top <= f.precision and all(_representable(int(v), f) for v in numbers)
+    good = top <= f.precision and all(representable(Q(int(v)), f.name) for v in numbers)
     return (b if good else None), top, max(b.spans[:-2]) > p
 
 
@@ -247,11 +247,6 @@ def _int_array(v: Any) -> np.ndarray:
     if a.size and max(abs(int(x)) for x in a.ravel()) < INT_SAFE:
         return a.astype(np.int64)
     return a
-
-
-def _representable(v: int, f: Format) -> bool:
-    """Integer v is a number of the float format ``f`` (``span.Format``)."""
-    return v == 0 or f.holds(*odd_and_power(Q(v)))
 
 
 def _to_network(b: _Built) -> Network:

@@ -236,6 +236,7 @@ def not_representable(net: Network, X: Sequence[Sequence[Any]]) -> dict[str, str
     """For each float format of ``FLOATS``, the first input, weight or bias that is not one of
     its numbers (formats that hold every number are absent). One pass over the numbers."""
     found: dict[str, str] = {}
+    every = list(FLOATS.values())
 
     def check(v: Any, where: str, formats: Sequence[Format]) -> None:
         if v == 0:
@@ -252,8 +253,7 @@ def not_representable(net: Network, X: Sequence[Sequence[Any]]) -> dict[str, str
     else:
         for n, x in enumerate(X, start=1):
             for k, v in enumerate(x, start=1):
-                check(v, f"input row {n}, column {k}", list(FLOATS.values()))
-    every = list(FLOATS.values())
+                check(v, f"input row {n}, column {k}", every)
     for layer_no, layer in enumerate(net.layers, start=1):
         for i, row in enumerate(layer.weights):
             for j, w in enumerate(row):
@@ -315,8 +315,8 @@ def verdict(spans: Sequence[int], g: Grids, ints: list[tuple[list[list[int]], li
             failures.append((name, unrepresentable[name]))
         elif max(spans) > f.precision:
             failures.append((name, f"span {max(spans)} > {f.precision}"))
-        elif not all(f.layer_fits(s, G) for s, G in zip(spans, g.layers)):
-            k = next(k for k, (s, G) in enumerate(zip(spans, g.layers)) if not f.layer_fits(s, G))
+        elif (k := next((k for k, (s, G) in enumerate(zip(spans, g.layers)) if not f.layer_fits(s, G)),
+                        None)) is not None:
             failures.append((name, f"layer {k + 1}'s numbers (grid 2^-{g.layers[k]}, span {spans[k]}) pass "
                                    f"{name}'s exponent range"))
     if max(spans) > INT64_SPAN:
