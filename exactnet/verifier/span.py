@@ -268,9 +268,11 @@ def integer_misfits(X: IntegerRows) -> dict[str, tuple[int, int, int]]:
     (row, column, value), 1-based. By arrays: an integer is a number of a format when its odd
     part has at most ``precision`` bits and its magnitude is below ``2^(max_exponent + 1)``."""
     found = {}
-    odd_bits, top = X.max_odd().bit_length(), X.max_abs().bit_length()
+    top = X.max_abs().bit_length()
     for f in FLOATS.values():
-        if odd_bits <= f.precision and top <= f.max_exponent + 1:
+        if top <= min(f.precision, f.max_exponent + 1):
+            continue  # every integer of at most ``precision`` bits is a number of the format
+        if X.max_odd().bit_length() <= f.precision and top <= f.max_exponent + 1:
             continue
         start = 0
         for block in X.blocks():
