@@ -234,32 +234,34 @@ def grids(net: Network, X: Sequence[Sequence[Any]]) -> tuple[Grids | None, str]:
 
 def not_representable(net: Network, X: Sequence[Sequence[Any]]) -> dict[str, str]:
     """For each float format of ``FLOATS``, the first input, weight or bias that is not one of
-    its numbers (formats that hold every number are absent). One pass over the numbers."""
+    its numbers (formats that hold every number are absent). One pass over the numbers, which
+    stops asking about a format once it has failed."""
     found: dict[str, str] = {}
-    every = list(FLOATS.values())
+    pending = list(FLOATS.values())
 
-    def check(v: Any, where: str, formats: Sequence[Format]) -> None:
-        if v == 0:
+    def check(v: Any, where: str, *place: int) -> None:  # ``where`` formatted with ``place`` on a failure only
+        if v == 0 or not pending:
             return
         d = int(v.denominator)
         parts = None if d & (d - 1) else odd_and_power(v)
-        for f in formats:
-            if f.name not in found and (parts is None or not f.holds(*parts)):
-                found[f.name] = f"{where} ({to_text(v)}) is not a {f.name} number"
+        for f in [f for f in pending if parts is None or not f.holds(*parts)]:
+            found[f.name] = f"{where.format(*place)} ({to_text(v)}) is not a {f.name} number"
+            pending.remove(f)
 
     if isinstance(X, IntegerRows):
         found |= {name: f"input row {n}, column {k} ({v}) is not a {name} number"
                   for name, (n, k, v) in integer_misfits(X).items()}
+        pending = [f for f in pending if f.name not in found]
     else:
         for n, x in enumerate(X, start=1):
             for k, v in enumerate(x, start=1):
-                check(v, f"input row {n}, column {k}", every)
+                check(v, "input row {}, column {}", n, k)
     for layer_no, layer in enumerate(net.layers, start=1):
         for i, row in enumerate(layer.weights):
             for j, w in enumerate(row):
-                check(w, f"layer {layer_no} weight [{i}][{j}]", every)
+                check(w, "layer {} weight [{}][{}]", layer_no, i, j)
         for i, b in enumerate(layer.bias):
-            check(b, f"layer {layer_no} bias [{i}]", every)
+            check(b, "layer {} bias [{}]", layer_no, i)
     return found
 
 
